@@ -1,0 +1,101 @@
+-- annohub schema, version 1 (SQLite). Times are milliseconds since the Unix epoch.
+CREATE TABLE organizations (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    project_count INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    email           TEXT NOT NULL UNIQUE,
+    name            TEXT,
+    role            TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+    project_count   INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX users_organization ON users (organization_id);
+
+CREATE TABLE api_keys (
+    hash       BLOB PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE UNIQUE INDEX api_keys_one_active ON api_keys (user_id) WHERE revoked_at IS NULL;
+
+CREATE TABLE projects (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    name            TEXT NOT NULL,
+    name_lower      TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    type            TEXT NOT NULL CHECK (type IN ('ango', 'pct', 'iframe')),
+    owner_email     TEXT NOT NULL,
+    category_schema TEXT NOT NULL CHECK (json_valid(category_schema)),
+    stages          TEXT NOT NULL CHECK (json_valid(stages)),
+    settings        TEXT NOT NULL CHECK (json_valid(settings)),
+    queue_version   INTEGER NOT NULL DEFAULT 2,
+    asset_count     INTEGER NOT NULL DEFAULT 0,
+    revision        INTEGER NOT NULL DEFAULT 1,
+    deleted         INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX projects_by_created ON projects (organization_id, created_at, id) WHERE deleted = 0;
+CREATE INDEX projects_by_updated ON projects (organization_id, updated_at, id) WHERE deleted = 0;
+CREATE INDEX projects_by_name ON projects (organization_id, name, id) WHERE deleted = 0;
+
+CREATE TABLE project_members (
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    role       TEXT NOT NULL CHECK (role IN ('Labeler', 'Reviewer', 'Lead', 'Manager')),
+    added_at   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, user_id)
+);
+CREATE INDEX project_members_by_user ON project_members (user_id);
+
+CREATE TABLE batches (
+    project_id  TEXT NOT NULL REFERENCES projects(id),
+    id          TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL,
+    color       TEXT,
+    PRIMARY KEY (project_id, id),
+    UNIQUE (project_id, name)
+);
+
+CREATE TABLE asset_builder_templates (
+    id         TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    name       TEXT NOT NULL,
+    body       TEXT NOT NULL CHECK (json_valid(body)),
+    created_at INTEGER NOT NULL,
+    UNIQUE (project_id, name)
+);
+
+CREATE TABLE files (
+    id         TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    purpose    TEXT NOT NULL CHECK (purpose IN ('instructions')),
+    object_key TEXT NOT NULL UNIQUE,
+    file_name  TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX files_one_per_purpose ON files (project_id, purpose);
+
+CREATE TABLE task_activity (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id       TEXT NOT NULL REFERENCES projects(id),
+    user_email       TEXT NOT NULL,
+    batch_id         TEXT,
+    kind             TEXT NOT NULL CHECK (kind IN ('submit', 'review', 'skip')),
+    accepted         INTEGER,
+    annotations      INTEGER NOT NULL DEFAULT 0,
+    duration_seconds REAL NOT NULL DEFAULT 0,
+    at               INTEGER NOT NULL
+);
+CREATE INDEX task_activity_by_project ON task_activity (project_id, at);
