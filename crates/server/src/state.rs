@@ -1,0 +1,18 @@
+//! Shared application state: the store, the file storage and the configuration.
+
+use std::sync::Arc;
+
+use annohub_blob::BlobStore;
+use annohub_store::Store;
+
+use crate::config::Limits;
+use crate::rate_limit::RateLimiter;
+
+/// What every handler can reach; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub limits: Arc<Limits>,
+    pub rate_limiter: Option<Arc<RateLimiter>>,
+}
