@@ -59,6 +59,11 @@ pub trait BlobStore: Send + Sync {
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
     /// Every stored object.
     async fn list(&self) -> Result<Vec<ObjectInfo>, BlobError>;
+    /// Removes the leftovers of uploads cut off by a crash, once `min_age` old. Returns how many.
+    async fn remove_incomplete_uploads(
+        &self,
+        min_age: std::time::Duration,
+    ) -> Result<usize, BlobError>;
 }
 
 /// Files in a local directory, fsynced before they are acknowledged.
@@ -158,6 +163,44 @@ impl BlobStore for LocalBlobStore {
             })
             .collect())
     }
+
+    async fn remove_incomplete_uploads(
+        &self,
+        min_age: std::time::Duration,
+    ) -> Result<usize, BlobError> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || remove_staging_files(&root, min_age))
+            .await
+            .map_err(|e| BlobError::Storage(e.to_string()))?
+    }
+}
+
+/// object_store writes a multipart upload to `<key>#<n>` and renames it on completion, so a
+/// file whose name holds `#` is an upload that never completed.
+fn remove_staging_files(root: &Path, min_age: std::time::Duration) -> Result<usize, BlobError> {
+    let storage = |e: std::io::Error| BlobError::Storage(e.to_string());
+    let mut removed = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(storage)? {
+            let entry = entry.map_err(storage)?;
+            let meta = entry.metadata().map_err(storage)?;
+            if meta.is_dir() {
+                stack.push(entry.path());
+                continue;
+            }
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .unwrap_or_default();
+            if entry.file_name().to_string_lossy().contains('#') && age >= min_age {
+                std::fs::remove_file(entry.path()).map_err(storage)?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 impl LocalBlobStore {
@@ -229,5 +272,32 @@ mod tests {
             .await;
         assert!(matches!(err, Err(BlobError::Source(_))));
         assert!(store.list().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn incomplete_uploads_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalBlobStore::open(dir.path()).unwrap();
+        store
+            .put_stream("a/done.pdf", chunks(vec![Ok(b"%PDF-")]))
+            .await
+            .unwrap();
+        std::fs::write(dir.path().join("a/cut.pdf#1"), b"%PDF-partial").unwrap();
+        assert_eq!(
+            store
+                .remove_incomplete_uploads(std::time::Duration::from_secs(3600))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .remove_incomplete_uploads(std::time::Duration::ZERO)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(!dir.path().join("a/cut.pdf#1").exists());
+        assert!(dir.path().join("a/done.pdf").exists());
     }
 }

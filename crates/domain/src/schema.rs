@@ -174,8 +174,10 @@ impl Walker {
                 ));
             }
         }
-        if let Some(nested) = map.remove("classifications") {
-            let nested = match nested {
+        // Replaced in place: removing and re-inserting would move the key (and, with
+        // serde_json's `preserve_order`, swap the last key into its place).
+        if let Some(slot) = map.get_mut("classifications") {
+            *slot = match std::mem::take(slot) {
                 Value::Null => Value::Null,
                 Value::Array(items) => Value::Array(self.items(
                     items,
@@ -190,13 +192,9 @@ impl Walker {
                     ));
                 }
             };
-            map.insert("classifications".into(), nested);
         }
-        if let Some(options) = map.remove("options") {
-            map.insert(
-                "options".into(),
-                self.options(options, &format!("{path}.options"))?,
-            );
+        if let Some(slot) = map.get_mut("options") {
+            *slot = self.options(std::mem::take(slot), &format!("{path}.options"))?;
         }
         Ok(Value::Object(map))
     }
@@ -356,5 +354,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("categorySchema.tools[0].color"), "{err}");
+    }
+
+    #[test]
+    fn item_keys_keep_the_order_they_were_sent_in() {
+        let sent = json!({"tools": [], "classifications": [{"title": "Colour", "tool": "radio",
+            "schemaId": "c", "options": [{"value": "red", "schemaId": "r"}],
+            "classifications": [], "frameSpecific": null, "exportName": "colour"}], "relations": []});
+        assert_eq!(check(sent.clone()).unwrap().to_string(), sent.to_string());
     }
 }

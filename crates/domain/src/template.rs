@@ -51,7 +51,9 @@ pub fn validate_template(body: Value) -> DomainResult<NewTemplate> {
             Value::String(s) => s.as_str(),
             Value::Null => continue,
             other => {
-                return Err(fields.error(key, format!("must be a string, got {}", type_name(other))));
+                return Err(
+                    fields.error(key, format!("must be a string, got {}", type_name(other)))
+                );
             }
         };
         if column.is_empty() && key == "batchColumn" {

@@ -222,9 +222,9 @@ pub async fn download(
 /// Removes stored objects that no file row refers to and that are older than `min_age`
 /// (an upload in flight on another instance has an object but no row yet). Returns how many.
 pub async fn sweep_orphans(state: &AppState, min_age: Duration) -> anyhow::Result<usize> {
+    let mut removed = state.blobs.remove_incomplete_uploads(min_age).await?;
     let referenced: HashSet<String> = state.store.file_object_keys().await?.into_iter().collect();
     let now = SystemTime::now();
-    let mut removed = 0;
     for object in state.blobs.list().await? {
         let age = now.duration_since(object.last_modified).unwrap_or_default();
         if !referenced.contains(&object.key) && age >= min_age {

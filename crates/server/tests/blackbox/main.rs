@@ -1,0 +1,5 @@
+//! Black-box tests: the real `annohub` binary, killed, stopped and probed from outside.
+
+mod crash;
+mod shutdown;
+mod support;
