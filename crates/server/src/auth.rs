@@ -1,12 +1,15 @@
 //! API keys: generation, hashing, and the extractor that turns `apikey` into the caller.
 
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 
 use annohub_store::Caller;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
 pub const API_KEY_HEADER: &str = "apikey";
@@ -29,6 +32,39 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        if let Some(limiter) = &state.auth_failures {
+            if limiter.is_exhausted(&client, Instant::now()) {
+                return Err(too_many_failures());
+            }
+        }
+        match authenticate(parts, state).await {
+            Err(err) if err.code == ErrorCode::Unauthorized => {
+                if let Some(limiter) = &state.auth_failures {
+                    limiter.check(client, Instant::now());
+                }
+                Err(err)
+            }
+            other => other,
+        }
+    }
+}
+
+fn too_many_failures() -> ApiError {
+    let mut err = ApiError::new(
+        ErrorCode::RateLimited,
+        "too many failed authentications from this address; retry in a minute",
+    );
+    err.retry_after = Some(60);
+    err
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<Auth, ApiError> {
+    {
         let key = parts
             .headers
             .get(API_KEY_HEADER)

@@ -114,6 +114,9 @@ pub struct ServeArgs {
     /// Requests per minute per API key; 0 (the default) turns rate limiting off.
     #[arg(long, env = "ANNOHUB_RATE_LIMIT_PER_MINUTE", default_value_t = 0)]
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per minute per client address before 429; 0 turns the limit off.
+    #[arg(long, env = "ANNOHUB_AUTH_FAILURES_PER_MINUTE", default_value_t = 60)]
+    pub auth_failures_per_minute: u32,
     /// Base URL clients reach the server at (for instructions links); default: from the Host header.
     #[arg(long, env = "ANNOHUB_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -189,6 +192,8 @@ impl ServeArgs {
         config.limits = limits;
         config.rate_limit_per_minute =
             (self.rate_limit_per_minute > 0).then_some(self.rate_limit_per_minute);
+        config.auth_failures_per_minute =
+            (self.auth_failures_per_minute > 0).then_some(self.auth_failures_per_minute);
         config.bootstrap_api_key = std::env::var("ANNOHUB_BOOTSTRAP_API_KEY")
             .ok()
             .filter(|k| !k.is_empty());

@@ -1,6 +1,7 @@
-//! Per-API-key rate limiting (off by default): a token bucket per key, refilled every minute.
+//! Rate limiting: per API key (off by default) and of failed authentications per client address.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -16,10 +17,10 @@ use crate::state::AppState;
 /// Buckets kept before idle ones are dropped.
 const MAX_BUCKETS: usize = 100_000;
 
-/// A fixed-window limiter: `per_minute` requests per key per window.
-pub struct RateLimiter {
+/// A fixed-window limiter: `per_minute` events per key per one-minute window.
+pub struct RateLimiter<K = [u8; 32]> {
     per_minute: u32,
-    windows: Mutex<HashMap<[u8; 32], Window>>,
+    windows: Mutex<HashMap<K, Window>>,
 }
 
 #[derive(Clone, Copy)]
@@ -37,7 +38,7 @@ pub struct Decision {
     pub reset: u64,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
         Self {
             per_minute,
@@ -45,8 +46,16 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request of `key` and says whether it may go on.
-    pub fn check(&self, key: [u8; 32], now: Instant) -> Decision {
+    /// True when `key` has used up its window, without counting anything.
+    pub fn is_exhausted(&self, key: &K, now: Instant) -> bool {
+        let windows = self.windows.lock().expect("rate limiter lock");
+        windows.get(key).is_some_and(|w| {
+            now.duration_since(w.started) < Duration::from_secs(60) && w.used >= self.per_minute
+        })
+    }
+
+    /// Counts one event of `key` and says whether it may go on.
+    pub fn check(&self, key: K, now: Instant) -> Decision {
         let window_length = Duration::from_secs(60);
         let mut windows = self.windows.lock().expect("rate limiter lock");
         if windows.len() >= MAX_BUCKETS {
@@ -131,5 +140,15 @@ mod tests {
             "keys are limited separately"
         );
         assert!(limiter.check([1; 32], t0 + Duration::from_secs(61)).allowed);
+    }
+
+    #[test]
+    fn exhaustion_is_seen_without_counting() {
+        let limiter: RateLimiter<u8> = RateLimiter::new(1);
+        let t0 = Instant::now();
+        assert!(!limiter.is_exhausted(&7, t0));
+        limiter.check(7, t0);
+        assert!(limiter.is_exhausted(&7, t0));
+        assert!(!limiter.is_exhausted(&7, t0 + Duration::from_secs(61)));
     }
 }

@@ -25,6 +25,8 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// Requests per minute per API key; `None` turns rate limiting off.
     pub rate_limit_per_minute: Option<u32>,
+    /// Failed authentications per minute per client address; `None` turns the limit off.
+    pub auth_failures_per_minute: Option<u32>,
     /// The admin key to bootstrap an empty database with, instead of a random one.
     pub bootstrap_api_key: Option<String>,
     /// Stored files without a database row are removed at start once this old.
@@ -43,6 +45,7 @@ impl ServeConfig {
             open: OpenOptions::default(),
             limits: Limits::default(),
             rate_limit_per_minute: None,
+            auth_failures_per_minute: Some(60),
             bootstrap_api_key: None,
             orphan_min_age: Duration::ZERO,
             shutdown_grace: Duration::from_secs(30),
@@ -78,6 +81,9 @@ pub async fn build_state(config: &ServeConfig) -> anyhow::Result<AppState> {
         limits: Arc::new(config.limits.clone()),
         rate_limiter: config
             .rate_limit_per_minute
+            .map(|n| Arc::new(RateLimiter::new(n))),
+        auth_failures: config
+            .auth_failures_per_minute
             .map(|n| Arc::new(RateLimiter::new(n))),
     })
 }

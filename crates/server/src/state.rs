@@ -1,5 +1,6 @@
 //! Shared application state: the store, the file storage and the configuration.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use annohub_blob::BlobStore;
@@ -15,4 +16,6 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub limits: Arc<Limits>,
     pub rate_limiter: Option<Arc<RateLimiter>>,
+    /// Failed authentications per client address; `None` when unlimited.
+    pub auth_failures: Option<Arc<RateLimiter<IpAddr>>>,
 }

@@ -1,5 +1,6 @@
 //! Black-box tests: the real `annohub` binary, killed, stopped and probed from outside.
 
 mod crash;
+mod limits;
 mod shutdown;
 mod support;
