@@ -61,10 +61,10 @@ pub fn validate_batches(value: Value, max: usize) -> DomainResult<Vec<Batch>> {
             .flatten()
             .unwrap_or_default();
         let color = fields.nullable_string("color", 7)?.flatten();
-        if let Some(c) = &color {
-            if !is_hex_color(c) {
-                return Err(fields.error("color", format!("must be a #RRGGBB colour, got {c:?}")));
-            }
+        if let Some(c) = &color
+            && !is_hex_color(c)
+        {
+            return Err(fields.error("color", format!("must be a #RRGGBB colour, got {c:?}")));
         }
         if !names.insert(name.clone()) {
             return Err(fields.error("name", format!("{name:?} is used by another batch")));

@@ -30,7 +30,9 @@ impl PerformanceQuery {
         let mut fields = Fields::from_value(body, "")?;
         let mut from = timestamp(&mut fields, "startDate")?;
         let mut to = timestamp(&mut fields, "endDate")?;
+        let mut window_field = "endDate";
         if let Some(interval) = fields.array("interval")? {
+            window_field = "interval";
             if interval.len() != 2 {
                 return Err(fields.error(
                     "interval",
@@ -42,13 +44,13 @@ impl PerformanceQuery {
             from = from.max(Some(start));
             to = Some(to.map_or(end, |t| t.min(end)));
         }
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(DomainError::field(
-                    "endDate",
-                    "must not be before the start of the window",
-                ));
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(DomainError::field(
+                window_field,
+                "must not end before it starts (the window given by startDate, endDate and interval is empty)",
+            ));
         }
         let users = match fields.array("users")? {
             None => Vec::new(),

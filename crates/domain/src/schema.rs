@@ -166,13 +166,13 @@ impl Walker {
             |v| v.is_string() || v.is_boolean(),
             "a string or boolean",
         )?;
-        if let Some(color) = map.get("color").filter(|v| !v.is_null()) {
-            if !color.as_str().is_some_and(is_hex_color) {
-                return Err(DomainError::field(
-                    format!("{path}.color"),
-                    format!("must be a #RRGGBB colour, got {color}"),
-                ));
-            }
+        if let Some(color) = map.get("color").filter(|v| !v.is_null())
+            && !color.as_str().is_some_and(is_hex_color)
+        {
+            return Err(DomainError::field(
+                format!("{path}.color"),
+                format!("must be a #RRGGBB colour, got {color}"),
+            ));
         }
         // Replaced in place: removing and re-inserting would move the key (and, with
         // serde_json's `preserve_order`, swap the last key into its place).

@@ -37,10 +37,10 @@ impl FromRequestParts<AppState> for Auth {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(address)| address.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if let Some(limiter) = &state.auth_failures {
-            if limiter.is_exhausted(&client, Instant::now()) {
-                return Err(too_many_failures());
-            }
+        if let Some(limiter) = &state.auth_failures
+            && limiter.is_exhausted(&client, Instant::now())
+        {
+            return Err(too_many_failures());
         }
         match authenticate(parts, state).await {
             Err(err) if err.code == ErrorCode::Unauthorized => {

@@ -22,6 +22,8 @@ pub struct Limits {
     /// Base URL clients reach the server at, for links such as the instructions URL; when not
     /// set, it is taken from the request's `Host` header.
     pub public_url: Option<String>,
+    /// Memory kept for serialized project responses, in bytes.
+    pub project_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +36,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_in_flight: 4096,
             public_url: None,
+            project_cache_bytes: 32 * 1024 * 1024,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod openapi;
+pub mod project_cache;
 pub mod rate_limit;
 pub mod request_id;
 pub mod routes;

@@ -40,7 +40,9 @@ pub async fn layer(request: Request, next: Next) -> Response {
         .get(HEADER)
         .and_then(acceptable)
         .unwrap_or_else(fresh);
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path());
+    let span = tracing::info_span!("request", request_id = %id);
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
     let started = std::time::Instant::now();
     let mut response = CURRENT
         .scope(id.clone(), next.run(request).instrument(span.clone()))
@@ -49,9 +51,9 @@ pub async fn layer(request: Request, next: Next) -> Response {
     span.in_scope(|| {
         let millis = started.elapsed().as_secs_f64() * 1000.0;
         if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), millis, "request failed");
+            tracing::error!(%method, path, status = status.as_u16(), millis, "request failed");
         } else {
-            tracing::debug!(status = status.as_u16(), millis, "request served");
+            tracing::debug!(%method, path, status = status.as_u16(), millis, "request served");
         }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {

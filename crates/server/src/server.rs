@@ -12,6 +12,7 @@ use annohub_blob::LocalBlobStore;
 use annohub_store::OpenOptions;
 
 use crate::config::Limits;
+use crate::project_cache::ProjectCache;
 use crate::rate_limit::RateLimiter;
 use crate::services::{accounts, instructions};
 use crate::state::AppState;
@@ -82,6 +83,7 @@ pub async fn build_state(config: &ServeConfig) -> anyhow::Result<AppState> {
         rate_limiter: config
             .rate_limit_per_minute
             .map(|n| Arc::new(RateLimiter::new(n))),
+        project_cache: Arc::new(ProjectCache::new(config.limits.project_cache_bytes)),
         auth_failures: config
             .auth_failures_per_minute
             .map(|n| Arc::new(RateLimiter::new(n))),

@@ -7,6 +7,7 @@ use annohub_blob::BlobStore;
 use annohub_store::Store;
 
 use crate::config::Limits;
+use crate::project_cache::ProjectCache;
 use crate::rate_limit::RateLimiter;
 
 /// What every handler can reach; cheap to clone.
@@ -18,4 +19,6 @@ pub struct AppState {
     pub rate_limiter: Option<Arc<RateLimiter>>,
     /// Failed authentications per client address; `None` when unlimited.
     pub auth_failures: Option<Arc<RateLimiter<IpAddr>>>,
+    /// Serialized project responses by revision.
+    pub project_cache: Arc<ProjectCache>,
 }

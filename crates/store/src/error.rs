@@ -49,13 +49,27 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
-        match &err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                StoreError::Unavailable(err.to_string())
-            }
-            _ => StoreError::Internal(format!("postgres: {err}")),
+        let unavailable = match &err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| is_unavailable_state(&code)),
+            _ => false,
+        };
+        if unavailable {
+            StoreError::Unavailable(err.to_string())
+        } else {
+            StoreError::Internal(format!("postgres: {err}"))
         }
     }
+}
+
+/// SQLSTATEs meaning the server cannot serve us now: connection exceptions (class 08), too many
+/// connections, and shutdown or startup in progress.
+fn is_unavailable_state(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
 }
 
 impl From<serde_json::Error> for StoreError {

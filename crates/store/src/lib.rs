@@ -17,7 +17,7 @@ use annohub_domain::role::{OrgRole, ProjectRole};
 use annohub_domain::template::NewTemplate;
 
 pub use error::{StoreError, StoreResult};
-pub use model::{Caller, ListQuery, ProjectPage, SortField, SortKey, StoredFile};
+pub use model::{Caller, ListQuery, ProjectAccess, ProjectPage, SortField, SortKey, StoredFile};
 
 /// Organizations, users and API keys.
 #[async_trait]
@@ -50,6 +50,14 @@ pub trait ProjectStore: Send + Sync {
     async fn create_project(&self, owner: &Caller, project: NewProject) -> StoreResult<Project>;
     /// A live (not deleted) project of `organization`.
     async fn get_project(&self, organization: &Id, id: &Id) -> StoreResult<Option<Project>>;
+    /// The revision of a live project of `organization` and `user`'s role in it, if any: the
+    /// cheap check that lets a cached copy of the project be served.
+    async fn project_access(
+        &self,
+        organization: &Id,
+        id: &Id,
+        user: &Id,
+    ) -> StoreResult<Option<ProjectAccess>>;
     /// A page of live projects with the exact number matching.
     async fn list_projects(&self, query: &ListQuery) -> StoreResult<ProjectPage>;
     /// Applies a partial update; with `if_match`, only while the revision is still that one.

@@ -2,7 +2,7 @@
 
 use annohub_domain::Id;
 use annohub_domain::project::ProjectSummary;
-use annohub_domain::role::OrgRole;
+use annohub_domain::role::{OrgRole, ProjectRole};
 
 /// The user behind an API key.
 #[derive(Clone, Debug, PartialEq)]
@@ -105,4 +105,11 @@ pub struct StoredFile {
     /// The name the client uploaded it under (shown, never used as a path).
     pub file_name: String,
     pub size: i64,
+}
+
+/// A project's current revision and one user's membership in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProjectAccess {
+    pub revision: i64,
+    pub membership: Option<ProjectRole>,
 }

@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use bytes::Bytes;
 use serde::Serialize;
 
 use annohub_domain::project::Project;
@@ -44,9 +45,23 @@ pub struct ProjectData {
 
 /// A project in the envelope, with its `ETag`.
 pub fn project_response(status: StatusCode, project: Project) -> Response {
-    let etag = etag(project.revision);
-    let mut response = success(status, ProjectData { project });
-    if let Ok(value) = HeaderValue::from_str(&etag) {
+    let revision = project.revision;
+    project_body_response(status, project_body(project), revision)
+}
+
+/// The serialized success envelope of a project.
+pub fn project_body(project: Project) -> Bytes {
+    let envelope = Success {
+        status: "success",
+        data: ProjectData { project },
+    };
+    Bytes::from(serde_json::to_vec(&envelope).expect("a project serializes"))
+}
+
+/// An already serialized project envelope, with the `ETag` of `revision`.
+pub fn project_body_response(status: StatusCode, body: Bytes, revision: i64) -> Response {
+    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag(revision)) {
         response.headers_mut().insert(header::ETAG, value);
     }
     response

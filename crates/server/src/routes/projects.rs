@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use annohub_domain::project::ProjectSummary;
 
-use super::{ProjectData, Success, if_match, project_response, success};
+use super::{ProjectData, Success, if_match, project_body_response, project_response, success};
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{JsonBody, ProjectId, QueryPairs};
@@ -109,8 +109,8 @@ pub async fn get_project(
     Auth(caller): Auth,
     ProjectId(id): ProjectId,
 ) -> ApiResult<Response> {
-    let project = service::get_project(&state, &caller, &id).await?;
-    Ok(project_response(StatusCode::OK, project))
+    let (body, revision) = service::get_project_body(&state, &caller, &id).await?;
+    Ok(project_body_response(StatusCode::OK, body, revision))
 }
 
 /// Partial update: only the fields present change; nested values are replaced whole.

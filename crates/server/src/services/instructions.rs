@@ -97,10 +97,10 @@ pub async fn upload(
         .await
     {
         Ok((project, previous)) => {
-            if let Some(previous) = previous {
-                if let Err(err) = state.blobs.delete(&previous).await {
-                    tracing::warn!(key = %previous, error = %err, "could not remove the replaced instructions file");
-                }
+            if let Some(previous) = previous
+                && let Err(err) = state.blobs.delete(&previous).await
+            {
+                tracing::warn!(key = %previous, error = %err, "could not remove the replaced instructions file");
             }
             Ok(project)
         }

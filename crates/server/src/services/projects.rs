@@ -1,16 +1,18 @@
 //! Project use cases: list, create, get, update, delete, assign members, add templates.
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use annohub_domain::fields::{Fields, normalize_email};
 use annohub_domain::project::{NewProject, Project, ProjectPatch};
-use annohub_domain::role::{Action, OrgRole, ProjectRole};
+use annohub_domain::role::{Action, OrgRole, ProjectRole, effective_role};
 use annohub_domain::template::validate_template;
 use annohub_domain::{DomainError, Id};
 use annohub_store::{Caller, ListQuery, ProjectPage, SortField, SortKey};
 
 use super::{require, visible_project};
 use crate::error::{ApiError, ApiResult};
+use crate::routes::project_body;
 use crate::state::AppState;
 
 /// Turns `listProjects` query pairs into a store query for `caller`.
@@ -93,8 +95,27 @@ pub async fn create_project(state: &AppState, caller: &Caller, body: Value) -> A
     Ok(state.store.create_project(caller, project).await?)
 }
 
-pub async fn get_project(state: &AppState, caller: &Caller, id: &Id) -> ApiResult<Project> {
-    Ok(visible_project(state, caller, id).await?.0)
+/// The project's serialized response and revision, from the cache while its revision holds.
+pub async fn get_project_body(
+    state: &AppState,
+    caller: &Caller,
+    id: &Id,
+) -> ApiResult<(Bytes, i64)> {
+    let access = state
+        .store
+        .project_access(&caller.organization_id, id, &caller.user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("project"))?;
+    effective_role(caller.org_role, access.membership)
+        .ok_or_else(|| ApiError::not_found("project"))?;
+    if let Some(body) = state.project_cache.get(id, access.revision) {
+        return Ok((body, access.revision));
+    }
+    let (project, _) = visible_project(state, caller, id).await?;
+    let revision = project.revision;
+    let body = project_body(project);
+    state.project_cache.put(id.clone(), revision, body.clone());
+    Ok((body, revision))
 }
 
 pub async fn update_project(
@@ -185,8 +206,16 @@ pub async fn assign_members(
     if_match: Option<i64>,
 ) -> ApiResult<Project> {
     let (role, emails) = parse_assignment(body, state.limits.max_assignees)?;
-    let (_, caller_role) = visible_project(state, caller, id).await?;
+    let (project, caller_role) = visible_project(state, caller, id).await?;
     require(caller_role, Action::Assign(role))?;
+    // Changing a Manager's role takes the power to grant it: a Lead may not demote a Manager.
+    let changes_a_manager = project
+        .assigned_to
+        .iter()
+        .any(|m| m.role == ProjectRole::Manager && emails.contains(&m.assignee));
+    if changes_a_manager {
+        require(caller_role, Action::Assign(ProjectRole::Manager))?;
+    }
     Ok(state
         .store
         .assign_members(&caller.organization_id, id, role, &emails, if_match)

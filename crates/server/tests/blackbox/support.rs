@@ -130,6 +130,12 @@ impl Server {
             .stderr(Stdio::from(std::fs::File::create(&stderr_path).unwrap()))
             .spawn()
             .expect("spawn annohub");
+        // Owned by `Server` from here on, so that its Drop reaps the process on every path.
+        let mut server = Server {
+            child,
+            base: String::new(),
+            stderr_path,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let out = std::fs::read_to_string(&stdout_path).unwrap_or_default();
@@ -137,16 +143,13 @@ impl Server {
                 .lines()
                 .find_map(|l| l.strip_prefix("annohub listening on "))
             {
-                return Server {
-                    child,
-                    base: address.trim().to_string(),
-                    stderr_path,
-                };
+                server.base = address.trim().to_string();
+                return server;
             }
             assert!(
                 Instant::now() < deadline,
                 "server did not start: {}",
-                std::fs::read_to_string(&stderr_path).unwrap_or_default()
+                server.stderr()
             );
             std::thread::sleep(Duration::from_millis(20));
         }

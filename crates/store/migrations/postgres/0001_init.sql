@@ -1,4 +1,7 @@
 -- annohub schema, version 1 (PostgreSQL). Times are milliseconds since the Unix epoch.
+-- Documents read and written whole (category schema, stages, settings, template bodies) are
+-- JSON, not JSONB: JSON keeps the text as sent, so object keys come back in the order sent.
+-- Project names and emails sort bytewise (COLLATE "C"), as SQLite's BINARY collation does.
 CREATE TABLE organizations (
     id            TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
@@ -9,7 +12,7 @@ CREATE TABLE organizations (
 CREATE TABLE users (
     id              TEXT PRIMARY KEY,
     organization_id TEXT NOT NULL REFERENCES organizations(id),
-    email           TEXT NOT NULL UNIQUE,
+    email           TEXT COLLATE "C" NOT NULL UNIQUE,
     name            TEXT,
     role            TEXT NOT NULL CHECK (role IN ('admin', 'member')),
     project_count   BIGINT NOT NULL DEFAULT 0,
@@ -33,9 +36,9 @@ CREATE TABLE projects (
     description     TEXT NOT NULL,
     type            TEXT NOT NULL CHECK (type IN ('ango', 'pct', 'iframe')),
     owner_email     TEXT NOT NULL,
-    category_schema JSONB NOT NULL,
-    stages          JSONB NOT NULL,
-    settings        JSONB NOT NULL,
+    category_schema JSON NOT NULL,
+    stages          JSON NOT NULL,
+    settings        JSON NOT NULL,
     queue_version   BIGINT NOT NULL DEFAULT 2,
     asset_count     BIGINT NOT NULL DEFAULT 0,
     revision        BIGINT NOT NULL DEFAULT 1,
@@ -71,7 +74,7 @@ CREATE TABLE asset_builder_templates (
     id         TEXT PRIMARY KEY,
     project_id TEXT NOT NULL REFERENCES projects(id),
     name       TEXT NOT NULL,
-    body       JSONB NOT NULL,
+    body       JSON NOT NULL,
     created_at BIGINT NOT NULL,
     UNIQUE (project_id, name)
 );
@@ -90,7 +93,7 @@ CREATE UNIQUE INDEX files_one_per_purpose ON files (project_id, purpose);
 CREATE TABLE task_activity (
     id               BIGSERIAL PRIMARY KEY,
     project_id       TEXT NOT NULL REFERENCES projects(id),
-    user_email       TEXT NOT NULL,
+    user_email       TEXT COLLATE "C" NOT NULL,
     batch_id         TEXT,
     kind             TEXT NOT NULL CHECK (kind IN ('submit', 'review', 'skip')),
     accepted         SMALLINT,

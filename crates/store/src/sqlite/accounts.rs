@@ -69,7 +69,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn caller_for_key(&self, key_hash: &[u8]) -> StoreResult<Option<Caller>> {
-        self.read(|conn| {
+        self.read_one(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT u.id, u.email, u.organization_id, u.role FROM api_keys k JOIN users u ON u.id = k.user_id
                  WHERE k.hash = ?1 AND k.revoked_at IS NULL",

@@ -7,6 +7,7 @@ mod writer;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags};
@@ -49,9 +50,10 @@ impl SqliteStore {
         } else {
             "NORMAL"
         };
+        conn.execute_batch("PRAGMA busy_timeout = 5000")?;
+        enable_wal(&conn)?;
         conn.execute_batch(&format!(
-            "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};
-             PRAGMA foreign_keys = ON;"
+            "PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
         ))?;
         migrate(&conn)?;
         let readers = Arc::new(Readers {
@@ -70,6 +72,15 @@ impl SqliteStore {
         work: impl FnOnce(&Connection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         self.readers.read(work)
+    }
+
+    /// Runs a read of a single statement on a pooled connection: one statement sees one
+    /// snapshot by itself, so this skips the BEGIN and COMMIT that `read` wraps around its work.
+    pub(crate) fn read_one<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.readers.read_one(work)
     }
 
     /// Runs a read that may scan, off the async workers.
@@ -112,6 +123,20 @@ impl Readers {
         result
     }
 
+    fn read_one<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = self.idle.lock().expect("reader pool lock").pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => self.open_reader()?,
+        };
+        let result = work(&conn);
+        let mut idle = self.idle.lock().expect("reader pool lock");
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+
     fn open_reader(&self) -> StoreResult<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -123,18 +148,49 @@ impl Readers {
     }
 }
 
+/// Switches the database to WAL mode. SQLite answers "database is locked" at once, without
+/// waiting on the busy timeout, while another connection is opening the same new file, so this
+/// retries for as long as the busy timeout would have waited.
+fn enable_wal(conn: &Connection) -> StoreResult<()> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match conn.execute_batch("PRAGMA journal_mode = WAL") {
+            Ok(()) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
 fn migrate(conn: &Connection) -> StoreResult<()> {
     conn.execute_batch(LEDGER_DDL)?;
     for migration in SQLITE {
-        let applied: bool = conn.query_row(
+        // Checked inside the write lock: another process opening the same file at the same
+        // time may have applied it since.
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let already_applied = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?1)",
             [migration.version],
-            |row| row.get(0),
-        )?;
-        if applied {
-            continue;
+            |row| row.get::<_, bool>(0),
+        );
+        match already_applied {
+            Ok(false) => {}
+            Ok(true) => {
+                conn.execute_batch("COMMIT")?;
+                continue;
+            }
+            Err(err) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(err.into());
+            }
         }
-        conn.execute_batch("BEGIN IMMEDIATE")?;
         let applied = conn.execute_batch(migration.sql).and_then(|_| {
             conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",

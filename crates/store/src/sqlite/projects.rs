@@ -14,7 +14,7 @@ use annohub_domain::{DomainError, Id, Timestamp};
 
 use super::{SqliteStore, is_unique_violation};
 use crate::error::{StoreError, StoreResult};
-use crate::{Caller, ListQuery, ProjectPage, ProjectStore, StoredFile};
+use crate::{Caller, ListQuery, ProjectAccess, ProjectPage, ProjectStore, StoredFile};
 
 #[async_trait]
 impl ProjectStore for SqliteStore {
@@ -26,6 +26,32 @@ impl ProjectStore for SqliteStore {
 
     async fn get_project(&self, organization: &Id, id: &Id) -> StoreResult<Option<Project>> {
         self.read(|conn| load_project(conn, organization, id))
+    }
+
+    async fn project_access(
+        &self,
+        organization: &Id,
+        id: &Id,
+        user: &Id,
+    ) -> StoreResult<Option<ProjectAccess>> {
+        self.read_one(|conn| {
+            let access = conn
+                .prepare_cached(
+                    "SELECT p.revision, m.role FROM projects p
+                     LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = ?3
+                     WHERE p.id = ?1 AND p.organization_id = ?2 AND p.deleted = 0",
+                )?
+                .query_row([id.as_str(), organization.as_str(), user.as_str()], |r| {
+                    Ok(ProjectAccess {
+                        revision: r.get(0)?,
+                        membership: r
+                            .get::<_, Option<String>>(1)?
+                            .and_then(|role| ProjectRole::parse(&role)),
+                    })
+                })
+                .optional()?;
+            Ok(access)
+        })
     }
 
     async fn list_projects(&self, query: &ListQuery) -> StoreResult<ProjectPage> {
