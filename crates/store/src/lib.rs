@@ -132,6 +132,23 @@ pub trait Store: AccountStore + ProjectStore + ActivityStore {
     async fn ping(&self) -> StoreResult<()>;
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+
+    /// The user holding this active key and its access to `project` (`None` when the project
+    /// is not a live project of the user's organization), read together. The default reads
+    /// them one after the other; a backend may answer both in one statement.
+    async fn caller_and_project_access(
+        &self,
+        key_hash: &[u8],
+        project: &Id,
+    ) -> StoreResult<Option<(Caller, Option<ProjectAccess>)>> {
+        let Some(caller) = self.caller_for_key(key_hash).await? else {
+            return Ok(None);
+        };
+        let access = self
+            .project_access(&caller.organization_id, project, &caller.user_id)
+            .await?;
+        Ok(Some((caller, access)))
+    }
 }
 
 /// Opens the store a database URL names (`sqlite://PATH` or `postgres://…`), running migrations.

@@ -101,6 +101,7 @@ conformance! {
             unknown_assignees_change_nothing,
             assigning_again_changes_the_role,
             project_access_reports_revision_and_role,
+            caller_and_project_access_agrees_with_separate_reads,
         }
         tenancy {
             other_organizations_see_nothing,

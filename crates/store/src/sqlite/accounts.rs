@@ -3,12 +3,12 @@
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use annohub_domain::role::OrgRole;
+use annohub_domain::role::{OrgRole, ProjectRole};
 use annohub_domain::{Id, Timestamp};
 
 use super::{SqliteStore, is_unique_violation};
 use crate::error::{StoreError, StoreResult};
-use crate::{AccountStore, Caller};
+use crate::{AccountStore, Caller, ProjectAccess};
 
 #[async_trait]
 impl AccountStore for SqliteStore {
@@ -154,4 +154,39 @@ fn insert_user(
         params![key_hash, id.as_str(), now],
     )?;
     Ok(id)
+}
+
+/// The key's user and its access to `project`, in one statement (one read transaction).
+pub(super) fn caller_and_project_access(
+    conn: &Connection,
+    key_hash: &[u8],
+    project: &Id,
+) -> StoreResult<Option<(Caller, Option<ProjectAccess>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.email, u.organization_id, u.role, p.revision, m.role
+         FROM api_keys k JOIN users u ON u.id = k.user_id
+         LEFT JOIN projects p ON p.id = ?2 AND p.organization_id = u.organization_id AND p.deleted = 0
+         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id
+         WHERE k.hash = ?1 AND k.revoked_at IS NULL",
+    )?;
+    let found = stmt
+        .query_row(params![key_hash, project.as_str()], |row| {
+            let caller = Caller {
+                user_id: Id::from_trusted(row.get(0)?),
+                email: row.get(1)?,
+                organization_id: Id::from_trusted(row.get(2)?),
+                org_role: OrgRole::parse(&row.get::<_, String>(3)?).unwrap_or(OrgRole::Member),
+            };
+            let access = row.get::<_, Option<i64>>(4)?.map(|revision| ProjectAccess {
+                revision,
+                membership: row
+                    .get::<_, Option<String>>(5)
+                    .ok()
+                    .flatten()
+                    .and_then(|role| ProjectRole::parse(&role)),
+            });
+            Ok((caller, access))
+        })
+        .optional()?;
+    Ok(found)
 }

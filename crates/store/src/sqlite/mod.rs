@@ -14,7 +14,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{StoreError, StoreResult};
 use crate::migrations::{LEDGER_DDL, SQLITE};
-use crate::{OpenOptions, Store};
+use crate::{Caller, OpenOptions, ProjectAccess, Store};
+use annohub_domain::Id;
 use writer::Writer;
 
 /// Most idle reader connections kept open.
@@ -230,5 +231,13 @@ impl Store for SqliteStore {
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    async fn caller_and_project_access(
+        &self,
+        key_hash: &[u8],
+        project: &Id,
+    ) -> StoreResult<Option<(Caller, Option<ProjectAccess>)>> {
+        self.read_one(|conn| accounts::caller_and_project_access(conn, key_hash, project))
     }
 }

@@ -242,3 +242,42 @@ pub async fn project_access_reports_revision_and_role(store: Arc<dyn Store>) {
         "a deleted project has no access"
     );
 }
+
+/// The combined key-and-access read agrees with reading the caller and the access separately,
+/// for every kind of caller, and refuses unknown keys.
+pub async fn caller_and_project_access_agrees_with_separate_reads(store: Arc<dyn Store>) {
+    let acme = org(&store, "acme", 2).await;
+    let rival = org(&store, "rival", 0).await;
+    let created = project(&store, &acme.admin, "Combined").await;
+    store
+        .assign_members(
+            &acme.id,
+            &created.id,
+            ProjectRole::Reviewer,
+            std::slice::from_ref(&acme.members[0].email),
+            None,
+        )
+        .await
+        .unwrap();
+    for caller in [&acme.admin, &acme.members[0], &acme.members[1], &rival.admin] {
+        let key = crate::support::key_for(&caller.email);
+        let combined = store
+            .caller_and_project_access(&key, &created.id)
+            .await
+            .unwrap()
+            .expect("an active key resolves");
+        let separate = store
+            .project_access(&caller.organization_id, &created.id, &caller.user_id)
+            .await
+            .unwrap();
+        assert_eq!(&combined.0, caller);
+        assert_eq!(combined.1, separate, "access of {}", caller.email);
+    }
+    assert!(
+        store
+            .caller_and_project_access(b"no such key", &created.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
