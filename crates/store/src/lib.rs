@@ -5,6 +5,7 @@ pub mod error;
 pub mod migrations;
 pub mod model;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use async_trait::async_trait;

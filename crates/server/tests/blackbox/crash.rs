@@ -7,7 +7,7 @@ use std::time::Duration;
 use rand::Rng;
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_KEY, DataHome, Server, client, pdf};
+use crate::support::{ADMIN_KEY, DataHome, Server, client, create_project, pdf};
 
 const ROUNDS: usize = 20;
 const WORKERS: usize = 6;
@@ -64,21 +64,8 @@ async fn sigkill_under_load_loses_no_acknowledged_write() {
 
 async fn set_up_members(home: &DataHome) -> Vec<String> {
     let server = Server::start(home, &[], &[]);
-    let http = client();
-    let created: Value = http
-        .post(server.url("/v2/project"))
-        .header("apikey", ADMIN_KEY)
-        .json(&json!({"name": "setup"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let org = created["data"]["project"]["organization"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let created = create_project(&server, "setup").await;
+    let org = created["organization"].as_str().unwrap().to_string();
     drop(server);
     (0..MEMBERS)
         .map(|i| {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use futures::future::join_all;
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN_KEY, DataHome, Server, client};
+use crate::support::{ADMIN_KEY, DataHome, Server, client, create_project};
 
 const WORKERS: usize = 8;
 const STEPS: usize = 12;
@@ -46,11 +46,8 @@ async fn two_instances_on_one_database_agree_and_lose_nothing() {
 }
 
 async fn create_members(home: &DataHome, server: &Server) -> Vec<String> {
-    let project = post(&server.base, "/v2/project", json!({"name": "org probe"})).await;
-    let org = project["data"]["project"]["organization"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let project = create_project(server, "org probe").await;
+    let org = project["organization"].as_str().unwrap().to_string();
     (0..4)
         .map(|i| {
             let email = format!("m{i}@instances.test");
@@ -198,11 +195,8 @@ async fn check(servers: &[&Server], expected: &HashMap<String, Expected>) {
 }
 
 async fn exactly_one_conditional_write_wins(a: &Server, b: &Server) {
-    let created = post(&a.base, "/v2/project", json!({"name": "contended"})).await;
-    let id = created["data"]["project"]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let created = create_project(a, "contended").await;
+    let id = created["_id"].as_str().unwrap().to_string();
     let etag = client()
         .get(a.url(&format!("/v2/project/{id}")))
         .header("apikey", ADMIN_KEY)

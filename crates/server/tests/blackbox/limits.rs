@@ -1,25 +1,13 @@
 //! Secrets and limits seen from outside: keys never logged, immediate revocation, per-key rate
 //! limiting and the limit on failed authentications per address.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::support::{ADMIN_KEY, DataHome, Server, client};
+use crate::support::{ADMIN_KEY, DataHome, Server, client, create_project};
 
 async fn organization_of_admin(server: &Server) -> String {
-    let created: Value = client()
-        .post(server.url("/v2/project"))
-        .header("apikey", ADMIN_KEY)
-        .json(&json!({"name": "org probe"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    created["data"]["project"]["organization"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let created = create_project(server, "org probe").await;
+    created["organization"].as_str().unwrap().to_string()
 }
 
 async fn status_with_key(server: &Server, key: &str) -> u16 {

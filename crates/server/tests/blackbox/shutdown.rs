@@ -5,31 +5,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{ADMIN_KEY, DataHome, Server, client, pdf};
+use crate::support::{ADMIN_KEY, DataHome, Server, client, create_project, pdf};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_finishes_in_flight_requests_and_exits_zero() {
     let home = DataHome::new();
     let mut server = Server::start(&home, &["--shutdown-grace-secs", "10"], &[]);
-    let http = client();
-    let created: Value = http
-        .post(server.url("/v2/project"))
-        .header("apikey", ADMIN_KEY)
-        .json(&json!({"name": "shutdown"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = created["data"]["project"]["_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let created = create_project(&server, "shutdown").await;
+    let id = created["_id"].as_str().unwrap().to_string();
     let address = server.base.trim_start_matches("http://").to_string();
 
     let terminated = Arc::new(AtomicBool::new(false));

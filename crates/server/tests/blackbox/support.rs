@@ -204,3 +204,18 @@ pub fn client() -> reqwest::Client {
 pub fn pdf(marker: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {marker}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
 }
+
+/// Creates a project as the admin and returns it (`data.project`).
+pub async fn create_project(server: &Server, name: &str) -> serde_json::Value {
+    let response: serde_json::Value = client()
+        .post(server.url("/v2/project"))
+        .header("apikey", ADMIN_KEY)
+        .json(&serde_json::json!({ "name": name }))
+        .send()
+        .await
+        .expect("create project")
+        .json()
+        .await
+        .expect("JSON body");
+    response["data"]["project"].clone()
+}

@@ -1,14 +1,15 @@
 //! PostgreSQL: reading whole projects (locked or not) and pages of project summaries.
 
-use serde_json::{Map, Value};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use annohub_domain::batch::Batch;
-use annohub_domain::project::{Member, Project, ProjectSummary, ProjectType, Settings};
+use annohub_domain::project::{Member, Project, ProjectSummary};
 use annohub_domain::role::ProjectRole;
 use annohub_domain::{Id, Timestamp};
 
 use crate::error::{StoreError, StoreResult};
+pub(super) use crate::rows::template_value;
+use crate::rows::{ProjectColumns, project_from_columns};
 use crate::{ListQuery, ProjectPage};
 
 /// The project's own columns; the JSON documents come back as the text they were stored as.
@@ -16,21 +17,6 @@ const SELECT_LIVE_PROJECT: &str = "SELECT name, description, type, owner_email,
     CAST(category_schema AS TEXT), CAST(stages AS TEXT), CAST(settings AS TEXT), queue_version,
     asset_count, revision, created_at, updated_at
     FROM projects WHERE id = $1 AND organization_id = $2 AND deleted = 0";
-
-type ProjectRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-);
 
 /// Starts a read-only transaction that sees one snapshot for all its statements.
 pub(super) const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -45,13 +31,13 @@ pub(super) async fn lock_live_project(
     id: &Id,
     if_match: Option<i64>,
 ) -> StoreResult<Project> {
-    let row: Option<ProjectRow> = sqlx::query_as(&format!("{SELECT_LIVE_PROJECT} FOR UPDATE"))
+    let row: Option<ProjectColumns> = sqlx::query_as(&format!("{SELECT_LIVE_PROJECT} FOR UPDATE"))
         .bind(id.as_str())
         .bind(organization.as_str())
         .fetch_optional(conn)
         .await?;
     let project = row
-        .map(|row| project_from_row(organization, id, row))
+        .map(|row| project_from_columns(organization, id, row))
         .transpose()?
         .ok_or(StoreError::NotFound("project"))?;
     match if_match {
@@ -66,7 +52,7 @@ pub(super) async fn load_project(
     organization: &Id,
     id: &Id,
 ) -> StoreResult<Option<Project>> {
-    let row: Option<ProjectRow> = sqlx::query_as(SELECT_LIVE_PROJECT)
+    let row: Option<ProjectColumns> = sqlx::query_as(SELECT_LIVE_PROJECT)
         .bind(id.as_str())
         .bind(organization.as_str())
         .fetch_optional(&mut *conn)
@@ -74,7 +60,7 @@ pub(super) async fn load_project(
     let Some(row) = row else {
         return Ok(None);
     };
-    let mut project = project_from_row(organization, id, row)?;
+    let mut project = project_from_columns(organization, id, row)?;
     let members: Vec<(String, String)> = sqlx::query_as(
         "SELECT u.email, m.role FROM project_members m JOIN users u ON u.id = m.user_id
          WHERE m.project_id = $1 ORDER BY m.added_at, u.email",
@@ -127,41 +113,6 @@ pub(super) async fn reload_project(
     load_project(conn, organization, id)
         .await?
         .ok_or(StoreError::NotFound("project"))
-}
-
-fn project_from_row(organization: &Id, id: &Id, row: ProjectRow) -> StoreResult<Project> {
-    let (name, description, project_type, owner, schema, stages, settings) =
-        (row.0, row.1, row.2, row.3, row.4, row.5, row.6);
-    let (queue_version, asset_count, revision, created_at, updated_at) =
-        (row.7, row.8, row.9, row.10, row.11);
-    Ok(Project {
-        id: id.clone(),
-        name,
-        description,
-        project_type: ProjectType::parse(&project_type).unwrap_or(ProjectType::Ango),
-        owner,
-        organization: organization.clone(),
-        category_schema: serde_json::from_str(&schema)?,
-        stages: serde_json::from_str(&stages)?,
-        assigned_to: Vec::new(),
-        batches: Vec::new(),
-        queue_version,
-        asset_count,
-        settings: serde_json::from_str::<Settings>(&settings)?,
-        asset_builder_templates: Vec::new(),
-        deleted: false,
-        created_at: Timestamp::from_millis(created_at),
-        updated_at: Timestamp::from_millis(updated_at),
-        revision,
-    })
-}
-
-/// A template as the API shows it: its `_id`, then every field it was sent with.
-pub(super) fn template_value(id: &str, fields: Map<String, Value>) -> Value {
-    let mut out = Map::with_capacity(fields.len() + 1);
-    out.insert("_id".into(), Value::String(id.to_string()));
-    out.extend(fields);
-    Value::Object(out)
 }
 
 /// One page of live projects; `total` comes from the maintained counts unless searching.

@@ -2,26 +2,30 @@
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use annohub_domain::batch::Batch;
-use annohub_domain::project::{
-    Member, NewProject, Project, ProjectPatch, ProjectSummary, ProjectType, Settings,
-};
+use annohub_domain::project::{Member, NewProject, Project, ProjectPatch, ProjectSummary};
 use annohub_domain::role::ProjectRole;
 use annohub_domain::template::NewTemplate;
 use annohub_domain::{DomainError, Id, Timestamp};
 
 use super::{SqliteStore, is_unique_violation};
 use crate::error::{StoreError, StoreResult};
+use crate::rows::{project_from_columns, template_value};
 use crate::{Caller, ListQuery, ProjectAccess, ProjectPage, ProjectStore, StoredFile};
 
 #[async_trait]
 impl ProjectStore for SqliteStore {
     async fn create_project(&self, owner: &Caller, project: NewProject) -> StoreResult<Project> {
-        let owner = owner.clone();
-        self.write(move |conn| insert_project(conn, &owner, project))
-            .await
+        // Everything but the statements is done here, off the single writer thread.
+        let created = created_project(owner, project);
+        let row = ProjectRow::of(&created)?;
+        let batches = created.batches.clone();
+        let (owner, others) = (owner.clone(), others_than_owner(&created));
+        self.write(move |conn| insert_project(conn, &owner, &row, &others, &batches))
+            .await?;
+        Ok(created)
     }
 
     async fn get_project(&self, organization: &Id, id: &Id) -> StoreResult<Option<Project>> {
@@ -247,43 +251,125 @@ impl ProjectStore for SqliteStore {
     }
 }
 
-fn insert_project(conn: &Connection, owner: &Caller, project: NewProject) -> StoreResult<Project> {
-    let id = Id::generate();
-    let organization = &owner.organization_id;
-    let now = Timestamp::now().millis();
-    conn.execute(
-        "INSERT INTO projects (id, organization_id, name, name_lower, description, type, owner_email, category_schema,
-         stages, settings, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-        params![
-            id.as_str(),
-            organization.as_str(),
-            project.name,
-            project.name.to_lowercase(),
-            project.description,
-            project.project_type.as_str(),
-            owner.email,
-            project.category_schema.to_string(),
-            project.stages.to_string(),
-            serde_json::to_string(&project.settings)?,
-            now
-        ],
-    )?;
-    conn.execute(
-        "UPDATE organizations SET project_count = project_count + 1 WHERE id = ?1",
-        [organization.as_str()],
-    )?;
+/// The project a create makes, as a read right after it returns it: the creator is Manager,
+/// members who joined in the same millisecond are ordered by email, as `load_project` orders them.
+fn created_project(owner: &Caller, project: NewProject) -> Project {
+    let now = Timestamp::now();
     let mut members = project.assigned_to;
     members.retain(|m| m.assignee != owner.email);
-    members.insert(
-        0,
-        Member {
-            assignee: owner.email.clone(),
-            role: ProjectRole::Manager,
-        },
-    );
-    replace_members(conn, organization, &id, &members)?;
-    insert_batches(conn, &id, &project.batches)?;
-    load_project(conn, organization, &id)?.ok_or(StoreError::NotFound("project"))
+    members.push(Member {
+        assignee: owner.email.clone(),
+        role: ProjectRole::Manager,
+    });
+    members.sort_by(|a, b| a.assignee.cmp(&b.assignee));
+    Project {
+        id: Id::generate(),
+        name: project.name,
+        description: project.description,
+        project_type: project.project_type,
+        owner: owner.email.clone(),
+        organization: owner.organization_id.clone(),
+        category_schema: project.category_schema,
+        stages: project.stages,
+        assigned_to: members,
+        batches: project.batches,
+        queue_version: NEW_QUEUE_VERSION,
+        asset_count: 0,
+        settings: project.settings,
+        asset_builder_templates: Vec::new(),
+        deleted: false,
+        created_at: now,
+        updated_at: now,
+        revision: NEW_REVISION,
+    }
+}
+
+/// The column defaults of a new project row, which `created_project` reports without reading.
+const NEW_QUEUE_VERSION: i64 = 2;
+const NEW_REVISION: i64 = 1;
+
+fn others_than_owner(project: &Project) -> Vec<Member> {
+    project
+        .assigned_to
+        .iter()
+        .filter(|m| m.assignee != project.owner)
+        .cloned()
+        .collect()
+}
+
+/// A new project's columns, serialized before it reaches the writer.
+struct ProjectRow {
+    id: Id,
+    name: String,
+    description: String,
+    project_type: &'static str,
+    category_schema: String,
+    stages: String,
+    settings: String,
+    created_at: i64,
+}
+
+impl ProjectRow {
+    fn of(project: &Project) -> StoreResult<Self> {
+        Ok(ProjectRow {
+            id: project.id.clone(),
+            name: project.name.clone(),
+            description: project.description.clone(),
+            project_type: project.project_type.as_str(),
+            category_schema: project.category_schema.to_string(),
+            stages: project.stages.to_string(),
+            settings: serde_json::to_string(&project.settings)?,
+            created_at: project.created_at.millis(),
+        })
+    }
+}
+
+fn insert_project(
+    conn: &Connection,
+    owner: &Caller,
+    row: &ProjectRow,
+    others: &[Member],
+    batches: &[Batch],
+) -> StoreResult<()> {
+    let organization = &owner.organization_id;
+    conn.prepare_cached(
+        "INSERT INTO projects (id, organization_id, name, name_lower, description, type, owner_email, category_schema,
+         stages, settings, queue_version, revision, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        row.id.as_str(),
+        organization.as_str(),
+        row.name,
+        row.name.to_lowercase(),
+        row.description,
+        row.project_type,
+        owner.email,
+        row.category_schema,
+        row.stages,
+        row.settings,
+        NEW_QUEUE_VERSION,
+        NEW_REVISION,
+        row.created_at
+    ])?;
+    conn.prepare_cached(
+        "UPDATE organizations SET project_count = project_count + 1 WHERE id = ?1",
+    )?
+    .execute([organization.as_str()])?;
+    conn.prepare_cached(
+        "INSERT INTO project_members (project_id, user_id, role, added_at) VALUES (?1, ?2, 'Manager', ?3)",
+    )?
+    .execute(params![row.id.as_str(), owner.user_id.as_str(), row.created_at])?;
+    conn.prepare_cached("UPDATE users SET project_count = project_count + 1 WHERE id = ?1")?
+        .execute([owner.user_id.as_str()])?;
+    if !others.is_empty() {
+        let emails: Vec<String> = others.iter().map(|m| m.assignee.clone()).collect();
+        let user_ids = resolve_users(conn, organization, &emails, "assignedTo")?;
+        for (user_id, member) in user_ids.iter().zip(others) {
+            insert_member(conn, &row.id, user_id, member.role, row.created_at)?;
+        }
+    }
+    insert_batches(conn, &row.id, batches)
 }
 
 /// The stored row of a live project, checked against `if_match`.
@@ -374,11 +460,25 @@ fn upsert_member(
         )?
         .execute(params![role.as_str(), project.as_str(), user_id])?;
     } else {
-        conn.prepare_cached("INSERT INTO project_members (project_id, user_id, role, added_at) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![project.as_str(), user_id, role.as_str(), Timestamp::now().millis()])?;
-        conn.prepare_cached("UPDATE users SET project_count = project_count + 1 WHERE id = ?1")?
-            .execute([user_id])?;
+        insert_member(conn, project, user_id, role, Timestamp::now().millis())?;
     }
+    Ok(())
+}
+
+/// Adds a membership that does not exist yet, counting it for the user.
+fn insert_member(
+    conn: &Connection,
+    project: &Id,
+    user_id: &str,
+    role: ProjectRole,
+    added_at: i64,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO project_members (project_id, user_id, role, added_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![project.as_str(), user_id, role.as_str(), added_at])?;
+    conn.prepare_cached("UPDATE users SET project_count = project_count + 1 WHERE id = ?1")?
+        .execute([user_id])?;
     Ok(())
 }
 
@@ -420,48 +520,23 @@ fn project_row(conn: &Connection, organization: &Id, id: &Id) -> StoreResult<Opt
     let row = stmt
         .query_row([id.as_str(), organization.as_str()], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                [
-                    r.get::<_, i64>(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                ],
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
             ))
         })
         .optional()?;
-    let Some((name, description, project_type, owner, schema, stages, settings, numbers)) = row
-    else {
-        return Ok(None);
-    };
-    let [queue_version, asset_count, revision, created_at, updated_at] = numbers;
-    Ok(Some(Project {
-        id: id.clone(),
-        name,
-        description,
-        project_type: ProjectType::parse(&project_type).unwrap_or(ProjectType::Ango),
-        owner,
-        organization: organization.clone(),
-        category_schema: serde_json::from_str(&schema)?,
-        stages: serde_json::from_str(&stages)?,
-        assigned_to: Vec::new(),
-        batches: Vec::new(),
-        queue_version,
-        asset_count,
-        settings: serde_json::from_str::<Settings>(&settings)?,
-        asset_builder_templates: Vec::new(),
-        deleted: false,
-        created_at: Timestamp::from_millis(created_at),
-        updated_at: Timestamp::from_millis(updated_at),
-        revision,
-    }))
+    row.map(|row| project_from_columns(organization, id, row))
+        .transpose()
 }
 
 /// A whole live project of `organization`.
@@ -500,14 +575,6 @@ pub(crate) fn load_project(
         .map(|(template_id, body)| Ok(template_value(&template_id, serde_json::from_str(&body)?)))
         .collect::<StoreResult<_>>()?;
     Ok(Some(project))
-}
-
-/// A template as the API shows it: its `_id`, then every field it was sent with.
-pub(crate) fn template_value(id: &str, fields: Map<String, Value>) -> Value {
-    let mut out = Map::with_capacity(fields.len() + 1);
-    out.insert("_id".into(), Value::String(id.to_string()));
-    out.extend(fields);
-    Value::Object(out)
 }
 
 fn list_projects(conn: &Connection, query: &ListQuery) -> StoreResult<ProjectPage> {

@@ -103,6 +103,17 @@ fn run(conn: Connection, queue: mpsc::Receiver<Box<dyn Job>>) {
 }
 
 fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) {
+    let started = std::time::Instant::now();
+    let size = batch.len();
+    run_batch_inner(conn, batch);
+    tracing::trace!(
+        size,
+        micros = started.elapsed().as_micros() as u64,
+        "write batch committed"
+    );
+}
+
+fn run_batch_inner(conn: &Connection, batch: Vec<Box<dyn Job>>) {
     if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
         let err = StoreError::from(err);
         for job in batch {

@@ -259,7 +259,12 @@ pub async fn caller_and_project_access_agrees_with_separate_reads(store: Arc<dyn
         )
         .await
         .unwrap();
-    for caller in [&acme.admin, &acme.members[0], &acme.members[1], &rival.admin] {
+    for caller in [
+        &acme.admin,
+        &acme.members[0],
+        &acme.members[1],
+        &rival.admin,
+    ] {
         let key = crate::support::key_for(&caller.email);
         let combined = store
             .caller_and_project_access(&key, &created.id)
