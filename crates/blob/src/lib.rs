@@ -88,6 +88,19 @@ impl LocalBlobStore {
         })
     }
 
+    /// Removes the directories an aborted upload of `key` created, deepest first, stopping at
+    /// the first one that is not empty (another object, or another upload in flight, is in it).
+    /// A concurrent upload that loses its directory this way creates it again.
+    fn remove_empty_dirs(&self, key: &str) {
+        let mut dir = self.root.join(key).parent().map(Path::to_path_buf);
+        while let Some(d) = dir {
+            if d == self.root || !d.starts_with(&self.root) || std::fs::remove_dir(&d).is_err() {
+                break;
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+    }
+
     fn sync(&self, key: &str) -> Result<(), BlobError> {
         let file = self.root.join(key);
         let sync = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
@@ -120,11 +133,13 @@ impl BlobStore for LocalBlobStore {
                     size += bytes.len() as u64;
                     if let Err(err) = upload.put_part(PutPayload::from(bytes)).await {
                         let _ = upload.abort().await;
+                        self.remove_empty_dirs(key);
                         return Err(err.into());
                     }
                 }
                 Err(err) => {
                     let _ = upload.abort().await;
+                    self.remove_empty_dirs(key);
                     return Err(err);
                 }
             }

@@ -11,15 +11,19 @@ use crate::id::Id;
 
 /// A batch of a project.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Batch {
     /// Batch id; generated when not sent.
     #[serde(rename = "_id")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub id: Id,
     /// Unique within the project.
+    #[schema(min_length = 1, max_length = 256)]
     pub name: String,
+    #[schema(max_length = 10000)]
     pub description: String,
     /// `#RRGGBB`, or null.
+    #[schema(pattern = "^#[0-9A-Fa-f]{6}$")]
     pub color: Option<String>,
 }
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 /// One offending field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FieldError {
     /// Dotted path of the offending field, e.g. `categorySchema.tools[0].tool`.
     pub field: String,

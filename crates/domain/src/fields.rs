@@ -107,11 +107,12 @@ impl Fields {
         }
     }
 
-    /// A whole number within `min..=max`.
+    /// A whole number within `min..=max`. As in JSON Schema, a number with a zero fraction
+    /// (`300.0`) is a whole number.
     pub fn integer(&mut self, key: &str, min: i64, max: i64) -> DomainResult<Option<i64>> {
         match self.take(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => match n.as_i64() {
+            Some(Value::Number(n)) => match n.as_i64().or_else(|| whole(&n)) {
                 Some(i) if (min..=max).contains(&i) => Ok(Some(i)),
                 Some(_) => {
                     Err(self.error(key, format!("must be between {min} and {max}, got {n}")))
@@ -169,7 +170,18 @@ impl Fields {
     }
 }
 
+/// The value of a float without fraction, when it fits an `i64`.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    let f = n.as_f64()?;
+    // 2^63 is exactly representable; every float below it with no fraction fits an i64.
+    (f.fract() == 0.0 && f >= -(2f64.powi(63)) && f < 2f64.powi(63)).then_some(f as i64)
+}
+
 fn check_length(fields: &Fields, key: &str, s: &str, min: usize, max: usize) -> DomainResult<()> {
+    // PostgreSQL text cannot hold NUL: refuse it on both backends rather than fail on one.
+    if s.contains('\0') {
+        return Err(fields.error(key, "must not contain NUL characters"));
+    }
     let len = s.chars().count();
     if len < min {
         return Err(if min == 1 {
@@ -184,11 +196,12 @@ fn check_length(fields: &Fields, key: &str, s: &str, min: usize, max: usize) -> 
     Ok(())
 }
 
-/// Checks an email address and returns it lowercased.
+/// Checks an email address (at most 254 characters as sent; surrounding whitespace ignored)
+/// and returns it trimmed and lowercased.
 pub fn normalize_email(field: &str, email: &str) -> DomainResult<String> {
     let trimmed = email.trim();
-    let valid = trimmed.len() <= 254
-        && !trimmed.chars().any(char::is_whitespace)
+    let valid = email.chars().count() <= 254
+        && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
         && matches!(trimmed.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
     if valid {
         Ok(trimmed.to_lowercase())
@@ -240,8 +253,11 @@ mod tests {
     #[test]
     fn integer_range_and_fraction() {
         assert!(fields(json!({"n": 5})).integer("n", 0, 10).unwrap() == Some(5));
+        assert!(fields(json!({"n": 5.0})).integer("n", 0, 10).unwrap() == Some(5));
         assert!(fields(json!({"n": 11})).integer("n", 0, 10).is_err());
+        assert!(fields(json!({"n": 11.0})).integer("n", 0, 10).is_err());
         assert!(fields(json!({"n": 1.5})).integer("n", 0, 10).is_err());
+        assert!(fields(json!({"n": 1e300})).integer("n", 0, 10).is_err());
     }
 
     #[test]

@@ -137,15 +137,21 @@ pub enum ActivityKind {
 
 /// The counters of one user, or of everyone.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PerformanceTotals {
+    /// Submitted labels (tasks).
     pub labels_submitted: i64,
+    /// Annotations in those labels.
     pub annotations: i64,
+    /// Active labeling time.
     pub labeling_time_seconds: f64,
+    /// Reviews done.
     pub reviews: i64,
     pub reviews_accepted: i64,
     pub reviews_rejected: i64,
+    /// Active review time.
     pub review_time_seconds: f64,
+    /// Skipped tasks.
     pub skips: i64,
 }
 
@@ -164,14 +170,16 @@ impl PerformanceTotals {
 
 /// One user's row of the report.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserPerformance {
+    /// The user's email.
     pub user: String,
     /// The user's current project role, or null for a former member with activity.
     pub role: Option<ProjectRole>,
     pub labels_submitted: i64,
     pub annotations: i64,
     pub labeling_time_seconds: f64,
+    /// `labelingTimeSeconds / labelsSubmitted`, to one decimal (0 without submissions).
     pub avg_labeling_time_seconds: f64,
     pub reviews: i64,
     pub reviews_accepted: i64,

@@ -42,19 +42,20 @@ impl ProjectType {
 
 /// A project member and its role.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Member {
     /// The member's email, lowercased.
     pub assignee: String,
     pub role: ProjectRole,
 }
 
-/// The project's settings: read and written as one document, never filtered on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// The project's settings: read and written as one document, never filtered on. They appear as
+/// top-level fields of the project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub benchmark_enabled: bool,
     /// Percentage of tasks sampled as benchmarks, 0..=100.
-    #[schema(value_type = f64)]
     pub benchmark_ratio: Number,
     pub benchmark_cutoff: bool,
     /// URL of the instructions, or null.
@@ -62,12 +63,9 @@ pub struct Settings {
     pub ocr_language: String,
     /// Seconds, 0..=86400.
     pub idle_timeout: i64,
-    #[schema(value_type = Object)]
     pub project_plugins: Value,
-    #[schema(value_type = Vec<Object>)]
     pub plugin_presets: Value,
     pub error_codes_enabled: bool,
-    #[schema(value_type = Object)]
     pub error_schema: Value,
     pub export_storage_id: Option<String>,
     pub export_storage_bucket: Option<String>,
@@ -184,12 +182,12 @@ impl SettingsPatch {
     }
 }
 
-/// A whole project as the API shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+/// A whole project as the API shows it (documented by the server's `routes::dto::ProjectDoc`,
+/// which a test keeps in step with this serialization).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
     #[serde(rename = "_id")]
-    #[schema(value_type = String, example = "507f1f77bcf86cd799439011")]
     pub id: Id,
     pub name: String,
     pub description: String,
@@ -197,12 +195,9 @@ pub struct Project {
     pub project_type: ProjectType,
     /// Email of the creator.
     pub owner: String,
-    #[schema(value_type = String)]
     pub organization: Id,
     /// `{tools, classifications, relations}`.
-    #[schema(value_type = Object)]
     pub category_schema: Value,
-    #[schema(value_type = Vec<Object>)]
     pub stages: Value,
     pub assigned_to: Vec<Member>,
     pub batches: Vec<Batch>,
@@ -210,12 +205,9 @@ pub struct Project {
     pub asset_count: i64,
     #[serde(flatten)]
     pub settings: Settings,
-    #[schema(value_type = Vec<Object>)]
     pub asset_builder_templates: Vec<Value>,
     pub deleted: bool,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     /// Moves on every write; the ETag.
     #[serde(skip)]
@@ -243,13 +235,17 @@ impl Project {
 
 /// One row of `listProjects`.
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectSummary {
     #[serde(rename = "_id")]
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub id: Id,
+    /// Trimmed, 1 to 256 characters.
+    #[schema(min_length = 1, max_length = 256)]
     pub name: String,
+    #[schema(max_length = 10000)]
     pub description: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub organization: Id,
     #[serde(rename = "createdAt")]
     #[schema(value_type = String, format = DateTime)]

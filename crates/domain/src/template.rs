@@ -5,8 +5,10 @@ use serde_json::{Map, Value};
 use crate::error::{DomainError, DomainResult};
 use crate::fields::{Fields, type_name};
 
+/// Asset types a `dataConfig` column may have.
 pub const DATA_TYPES: &[&str] = &["text", "link", "image", "audio", "video", "iframe", "pdf"];
-const NEEDS_STORAGE: &[&str] = &["image", "audio", "video", "pdf"];
+/// Asset types read from a storage: their columns need a `storage`.
+pub const NEEDS_STORAGE: &[&str] = &["image", "audio", "video", "pdf"];
 
 /// A validated template body: its name and every field it was sent with.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@ use annohub_store::StoreError;
 
 use crate::request_id;
 
-/// The closed catalogue of error codes.
+/// The closed catalogue of error codes (see the contract for when each is used).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
@@ -100,19 +100,33 @@ impl ApiError {
 
 /// The error envelope.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     /// `fail` for 4xx, `error` for 5xx.
+    #[schema(value_type = ErrorStatus)]
     pub status: &'static str,
     /// One sentence naming the offending field or value.
     pub message: String,
     pub error: ErrorDetail,
 }
 
+/// `status` of an error.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ErrorStatus {
+    Fail,
+    Error,
+}
+
+/// What went wrong, for programs.
 #[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ErrorDetail {
+    /// The HTTP status, repeated.
+    #[schema(minimum = 400, maximum = 599)]
     pub status_code: u16,
     pub code: ErrorCode,
+    /// The offending fields, when the error is about fields (may be empty).
     pub details: Vec<FieldError>,
     /// The `x-request-id` of the request, also in the server log.
     pub request_id: String,

@@ -108,7 +108,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ProjectId {
         let axum::extract::Path(raw) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
-                .map_err(|e| ApiError::field("projectId", e.body_text()))?;
+                .map_err(|e| {
+                    let mut err = ApiError::from(annohub_domain::DomainError::InvalidId {
+                        field: "projectId".into(),
+                        value: String::new(),
+                    });
+                    err.message = format!(
+                        "projectId must be 24 lowercase hex characters ({})",
+                        e.body_text()
+                    );
+                    err
+                })?;
         Ok(ProjectId(Id::parse("projectId", &raw)?))
     }
 }

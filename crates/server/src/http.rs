@@ -13,6 +13,7 @@ use tower::util::MapRequestLayer;
 use tower::{Layer, Service};
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::config::Limits;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -20,14 +21,30 @@ use crate::state::AppState;
 pub fn app(
     state: AppState,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send {
-    let in_flight = Arc::new(Semaphore::new(state.limits.max_in_flight));
-    let timeout = state.limits.request_timeout;
-    let router: Router = crate::routes::router(state)
+    let limits = state.limits.clone();
+    stack(crate::routes::router(state), &limits)
+}
+
+/// Wraps `router` in everything around the routes: the 404/405 fallbacks, panic catching,
+/// the in-flight and time limits, request ids and slash collapsing.
+pub fn stack(
+    router: Router,
+    limits: &Limits,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + use<>
+{
+    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
+    let timeout = limits.request_timeout;
+    let router: Router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(
-            |_panic: Box<dyn std::any::Any + Send>| {
-                ApiError::internal("a handler panicked").into_response()
+            |panic: Box<dyn std::any::Any + Send>| {
+                let detail = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a payload that is not a string".to_string());
+                ApiError::internal(format!("a handler panicked: {detail}")).into_response()
             },
         ))
         .layer(axum::middleware::from_fn(

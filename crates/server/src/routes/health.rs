@@ -8,10 +8,20 @@ use serde::Serialize;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
+/// The answer of a health check.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Health {
     /// `ok`.
+    #[schema(value_type = HealthStatus)]
     pub status: &'static str,
+}
+
+/// `status` of a passing health check.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum HealthStatus {
+    Ok,
 }
 
 /// Liveness: the process answers.
@@ -39,7 +49,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// The OpenAPI 3.1 document of this server.
-#[utoipa::path(get, path = "/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI document", content_type = "application/json")))]
+#[utoipa::path(get, path = "/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI document", body = Object, content_type = "application/json")))]
 pub async fn openapi_json() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],

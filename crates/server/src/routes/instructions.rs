@@ -13,20 +13,26 @@ use crate::extract::{ProjectId, QueryPairs};
 use crate::services::instructions::{self as service, StorageChoice};
 use crate::state::AppState;
 
+use super::dto::{InstructionsFile, InstructionsUpload, ProjectPath};
+
 /// Uploads the project's instructions (PDF only), replacing the previous file.
+///
+/// The file is streamed to storage and `instructions` becomes the URL of
+/// `GET /v2/project/{projectId}/instructions`. The contract's optional query parameters
+/// `storageId` and `bucket` select a configured storage; this server has only its default
+/// storage, which needs no selecting, so it takes no query parameters: any, those two included,
+/// is rejected with 400.
 #[utoipa::path(post, path = "/v2/project/{projectId}/instructions", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id"),
-           ("storageId" = Option<String>, Query, description = "A configured storage (only the default exists)"),
-           ("bucket" = Option<String>, Query, description = "A bucket of that storage")),
-    request_body(content = Object, description = "multipart/form-data with one part named `file` holding a PDF", content_type = "multipart/form-data"),
+    params(ProjectPath),
+    request_body(content = InstructionsUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 200, description = "The project, with `instructions` set to the download URL", body = Success<ProjectData>),
-        (status = 400, description = "No file part, or unknown storage", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
+        (status = 200, description = "The project, with `instructions` set to the download URL", body = Success<ProjectData>,
+            headers(("ETag" = String, description = "The project's revision"))),
+        (status = 400, description = "Invalid id, unknown query parameter or storage, no part named file, or an unreadable multipart body", body = ErrorBody),
         (status = 403, description = "The caller's role may not upload instructions", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody),
-        (status = 413, description = "File over the size limit", body = ErrorBody),
-        (status = 415, description = "Not multipart, or the file is not a PDF", body = ErrorBody)))]
+        (status = 413, description = "File over the upload size limit", body = ErrorBody),
+        (status = 415, description = "Not multipart/form-data, or the file is empty or not a PDF", body = ErrorBody)))]
 pub async fn upload_instructions(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -61,12 +67,12 @@ pub async fn upload_instructions(
 
 /// Downloads the project's instructions PDF.
 #[utoipa::path(get, path = "/v2/project/{projectId}/instructions", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id")),
+    params(ProjectPath),
     responses(
-        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 200, description = "The PDF", content((InstructionsFile = "application/pdf")),
+            headers(("Content-Disposition" = String, description = "`inline; filename=\"<the uploaded file's name>\"`"))),
         (status = 400, description = "Invalid id", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
-        (status = 404, description = "No such project, or no instructions uploaded", body = ErrorBody)))]
+        (status = 404, description = "No such project visible to the caller, or no instructions uploaded", body = ErrorBody)))]
 pub async fn download_instructions(
     State(state): State<AppState>,
     Auth(caller): Auth,

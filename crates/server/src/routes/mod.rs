@@ -1,5 +1,6 @@
 //! The HTTP surface: route table, success envelopes and the small helpers handlers share.
 
+pub mod dto;
 pub mod health;
 pub mod instructions;
 pub mod performance;
@@ -19,10 +20,19 @@ use crate::state::AppState;
 
 /// The success envelope: `{"status": "success", "data": {...}}`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Success<T> {
     /// Always `success`.
+    #[schema(value_type = SuccessStatus)]
     pub status: &'static str,
     pub data: T,
+}
+
+/// `status` of a success.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum SuccessStatus {
+    Success,
 }
 
 /// Renders `data` in the success envelope.
@@ -39,7 +49,9 @@ pub fn success<T: Serialize>(status: StatusCode, data: T) -> Response {
 
 /// `data.project`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectData {
+    #[schema(value_type = dto::ProjectDoc)]
     pub project: Project,
 }
 

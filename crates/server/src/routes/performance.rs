@@ -12,21 +12,26 @@ use crate::extract::{OptionalJsonBody, ProjectId};
 use crate::services::performance::{PerformanceReport, project_performance as report};
 use crate::state::AppState;
 
+use super::dto::{PerformanceBody, ProjectPath};
+
 /// `data.performance`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PerformanceData {
     pub performance: PerformanceReport,
 }
 
 /// Per-user labeling performance of a project.
 #[utoipa::path(post, path = "/v2/performance/{projectId}", tag = "performance", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id")),
-    request_body(content = Option<Object>, description = "Optional: `{startDate, endDate, users}` and/or `{interval: [start, end], batches}`", content_type = "application/json"),
+    params(ProjectPath),
+    request_body(content = PerformanceBody, content_type = "application/json",
+        description = "Optional: no body (or an empty one) reports on everything"),
     responses(
         (status = 200, description = "The report", body = Success<PerformanceData>),
-        (status = 400, description = "Bad window, users or batches", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
-        (status = 404, description = "No such project visible to the caller", body = ErrorBody)))]
+        (status = 400, description = "Invalid id, malformed JSON, an empty window, bad users, or batches that are not the project's", body = ErrorBody),
+        (status = 404, description = "No such project visible to the caller", body = ErrorBody),
+        (status = 413, description = "Body over the JSON size limit", body = ErrorBody),
+        (status = 415, description = "A non-empty body that is not JSON", body = ErrorBody)))]
 pub async fn project_performance(
     State(state): State<AppState>,
     Auth(caller): Auth,

@@ -9,59 +9,51 @@ use serde_json::Value;
 use annohub_domain::project::ProjectSummary;
 
 use super::{ProjectData, Success, if_match, project_body_response, project_response, success};
-use crate::auth::Auth;
+use crate::auth::{Auth, AuthWithProject};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{JsonBody, ProjectId, QueryPairs};
 use crate::services::projects as service;
 use crate::state::AppState;
 
+use super::dto::{
+    AssignBody, CreateProjectBody, IfMatchHeader, ListProjectsQuery, ProjectPath, TemplateBody,
+    TemplateDoc, UpdateProjectBody,
+};
+
 /// `data` of `listProjects`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectList {
+    /// One page, in the requested order.
     pub projects: Vec<ProjectSummary>,
     /// How many projects match, over all pages.
+    #[schema(minimum = 0)]
     pub total: i64,
 }
 
 /// `data.message`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MessageData {
+    /// `Project <name> deleted`.
     pub message: String,
 }
 
 /// `data.template`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TemplateData {
     /// The stored template: its new `_id` and every field it was sent with.
-    #[schema(value_type = Object)]
+    #[schema(value_type = TemplateDoc)]
     pub template: Value,
 }
 
-/// Query of `listProjects`.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct ListParams {
-    /// Page number, 1-based (default 1).
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u32>,
-    /// Items per page, 1..=100 (default 10).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    /// Comma-separated fields among createdAt, updatedAt, name; `-` prefix for descending (default -createdAt).
-    sort: Option<String>,
-    /// Case-insensitive substring of the name.
-    #[param(max_length = 256)]
-    search: Option<String>,
-}
-
 /// Lists the projects the caller can see, newest first.
-#[utoipa::path(get, path = "/v2/listProjects", tag = "projects", params(ListParams),
+#[utoipa::path(get, path = "/v2/listProjects", tag = "projects", params(ListProjectsQuery),
     security(("apikey" = [])),
     responses(
         (status = 200, description = "A page of projects", body = Success<ProjectList>),
-        (status = 400, description = "Bad page, limit, sort or search", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody)))]
+        (status = 400, description = "Bad page, limit, sort or search, or an unknown query parameter", body = ErrorBody)))]
 pub async fn list_projects(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -80,12 +72,12 @@ pub async fn list_projects(
 
 /// Creates a project; the caller becomes its Manager.
 #[utoipa::path(post, path = "/v2/project", tag = "projects", security(("apikey" = [])),
-    request_body(content = Object, description = "`name` and any writable project field", content_type = "application/json"),
+    request_body(content = CreateProjectBody, content_type = "application/json"),
     responses(
-        (status = 201, description = "The new project", body = Success<ProjectData>),
-        (status = 400, description = "Validation failed", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 201, description = "The new project", body = Success<ProjectData>,
+            headers(("ETag" = String, description = "The project's revision"))),
+        (status = 400, description = "Malformed JSON, or a field missing, mistyped, out of range, unknown or read-only; or an assignee who is not a user of the organization", body = ErrorBody),
+        (status = 413, description = "Body over the JSON size limit", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody)))]
 pub async fn create_project(
     State(state): State<AppState>,
@@ -98,33 +90,38 @@ pub async fn create_project(
 
 /// The whole project, with an `ETag`.
 #[utoipa::path(get, path = "/v2/project/{projectId}", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id (24 lowercase hex characters)")),
+    params(ProjectPath),
     responses(
-        (status = 200, description = "The project", body = Success<ProjectData>, headers(("ETag" = String, description = "Changes on every write"))),
+        (status = 200, description = "The project", body = Success<ProjectData>,
+            headers(("ETag" = String, description = "The project's revision"))),
         (status = 400, description = "Invalid id", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody)))]
 pub async fn get_project(
     State(state): State<AppState>,
-    Auth(caller): Auth,
-    ProjectId(id): ProjectId,
+    auth: AuthWithProject,
 ) -> ApiResult<Response> {
-    let (body, revision) = service::get_project_body(&state, &caller, &id).await?;
+    let AuthWithProject {
+        caller,
+        project,
+        access,
+    } = auth;
+    let (body, revision) = service::get_project_body(&state, &caller, &project, access).await?;
     Ok(project_body_response(StatusCode::OK, body, revision))
 }
 
 /// Partial update: only the fields present change; nested values are replaced whole.
 #[utoipa::path(post, path = "/v2/project/{projectId}", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id"),
-           ("If-Match" = Option<String>, Header, description = "Only update while the ETag is still this one")),
-    request_body(content = Object, description = "Any writable project fields", content_type = "application/json"),
+    params(ProjectPath, IfMatchHeader),
+    request_body(content = UpdateProjectBody, content_type = "application/json"),
     responses(
-        (status = 200, description = "The updated project", body = Success<ProjectData>),
-        (status = 400, description = "Validation failed, unknown or read-only field", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
+        (status = 200, description = "The updated project", body = Success<ProjectData>,
+            headers(("ETag" = String, description = "The project's revision"))),
+        (status = 400, description = "Invalid id, malformed JSON, or a field mistyped, out of range, unknown or read-only; or an assignee who is not a user of the organization", body = ErrorBody),
         (status = 403, description = "The caller's role may not change the project", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody),
-        (status = 412, description = "If-Match does not match", body = ErrorBody)))]
+        (status = 412, description = "If-Match does not match the current ETag; nothing changed", body = ErrorBody),
+        (status = 413, description = "Body over the JSON size limit", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody)))]
 pub async fn update_project(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -138,15 +135,13 @@ pub async fn update_project(
 
 /// Soft delete: the project disappears from every route.
 #[utoipa::path(delete, path = "/v2/project/{projectId}", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id"),
-           ("If-Match" = Option<String>, Header, description = "Only delete while the ETag is still this one")),
+    params(ProjectPath, IfMatchHeader),
     responses(
-        (status = 200, description = "Deleted", body = Success<MessageData>),
+        (status = 200, description = "Deleted (softly: afterwards the project is not found)", body = Success<MessageData>),
         (status = 400, description = "Invalid id", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
         (status = 403, description = "The caller's role may not delete the project", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody),
-        (status = 412, description = "If-Match does not match", body = ErrorBody)))]
+        (status = 412, description = "If-Match does not match the current ETag; nothing changed", body = ErrorBody)))]
 pub async fn delete_project(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -164,16 +159,17 @@ pub async fn delete_project(
 
 /// Adds members with a role, or changes the role of existing ones.
 #[utoipa::path(post, path = "/v2/project/{projectId}/assigned", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id"),
-           ("If-Match" = Option<String>, Header, description = "Only assign while the ETag is still this one")),
-    request_body(content = Object, description = "`{\"role\": \"Labeler|Reviewer|Lead|Manager\", \"assignees\": [emails]}`", content_type = "application/json"),
+    params(ProjectPath, IfMatchHeader),
+    request_body(content = AssignBody, content_type = "application/json"),
     responses(
-        (status = 200, description = "The project with its members", body = Success<ProjectData>),
-        (status = 400, description = "Bad role, bad or unknown emails", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
+        (status = 200, description = "The project with its members", body = Success<ProjectData>,
+            headers(("ETag" = String, description = "The project's revision"))),
+        (status = 400, description = "Invalid id, malformed JSON, bad role, bad emails, or emails that are not users of the organization", body = ErrorBody),
         (status = 403, description = "The caller's role may not grant this role", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody),
-        (status = 412, description = "If-Match does not match", body = ErrorBody)))]
+        (status = 412, description = "If-Match does not match the current ETag; nothing changed", body = ErrorBody),
+        (status = 413, description = "Body over the JSON size limit", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody)))]
 pub async fn assign_members(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -187,15 +183,16 @@ pub async fn assign_members(
 
 /// Creates an asset builder template.
 #[utoipa::path(post, path = "/v2/project/{projectId}/assetBuilderTemplates", tag = "projects", security(("apikey" = [])),
-    params(("projectId" = String, Path, description = "Project id")),
-    request_body(content = Object, description = "`{name, config}` or the SDK's `{name, template, selectedExternalId, dataConfig, description, batchColumn, preLabelConfig}`", content_type = "application/json"),
+    params(ProjectPath),
+    request_body(content = TemplateBody, content_type = "application/json"),
     responses(
         (status = 201, description = "The stored template", body = Success<TemplateData>),
-        (status = 400, description = "Validation failed", body = ErrorBody),
-        (status = 401, description = "Missing, unknown or revoked API key", body = ErrorBody),
+        (status = 400, description = "Invalid id, malformed JSON, or a field missing, mistyped, unknown or not a column of dataConfig", body = ErrorBody),
         (status = 403, description = "The caller's role may not manage templates", body = ErrorBody),
         (status = 404, description = "No such project visible to the caller", body = ErrorBody),
-        (status = 409, description = "A template of that name exists", body = ErrorBody)))]
+        (status = 409, description = "The project has a template of that name", body = ErrorBody),
+        (status = 413, description = "Body over the JSON size limit", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody)))]
 pub async fn create_template(
     State(state): State<AppState>,
     Auth(caller): Auth,

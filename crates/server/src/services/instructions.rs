@@ -12,6 +12,7 @@ use futures::stream::BoxStream;
 
 use annohub_blob::BlobError;
 use annohub_domain::Id;
+use annohub_domain::fields::truncate;
 use annohub_domain::project::Project;
 use annohub_domain::role::Action;
 use annohub_store::{Caller, StoredFile};
@@ -56,10 +57,15 @@ pub async fn upload(
             ),
         ));
     }
+    // The body is one part named `file`; any other part is refused, as unknown fields of JSON
+    // bodies are (but only once `file` is known to be there, so that its absence is named first).
+    let mut unknown_part = None;
     let field = loop {
         match multipart.next_field().await.map_err(multipart_error)? {
             Some(field) if field.name() == Some("file") => break field,
-            Some(_) => continue,
+            Some(other) => {
+                unknown_part.get_or_insert_with(|| other.name().unwrap_or("").to_string());
+            }
             None => {
                 return Err(ApiError::field(
                     "file",
@@ -68,6 +74,9 @@ pub async fn upload(
             }
         }
     };
+    if let Some(name) = unknown_part {
+        return Err(extra_part(&name));
+    }
     let file_name = sanitize_file_name(field.file_name().unwrap_or("instructions.pdf"));
     let object_key = format!("instructions/{id}/{}.pdf", Id::generate());
     let failure = Arc::new(Mutex::new(None));
@@ -82,6 +91,18 @@ pub async fn upload(
                 .take()
                 .unwrap_or_else(|| err.into())
         })?;
+    // Nothing may follow the file: read on to make sure, and keep nothing if something does.
+    let trailing = match multipart.next_field().await {
+        Ok(None) => None,
+        Ok(Some(extra)) => Some(extra_part(extra.name().unwrap_or(""))),
+        Err(err) => Some(multipart_error(err)),
+    };
+    if let Some(err) = trailing {
+        if let Err(delete) = state.blobs.delete(&object_key).await {
+            tracing::warn!(key = %object_key, error = %delete, "could not remove a refused upload");
+        }
+        return Err(err);
+    }
     let url = format!(
         "{}/v2/project/{id}/instructions",
         base_url.trim_end_matches('/')
@@ -159,6 +180,24 @@ fn pdf_stream(
         }
     })
     .boxed()
+}
+
+/// A multipart part other than the one `file`.
+fn extra_part(name: &str) -> ApiError {
+    if name == "file" {
+        ApiError::field(
+            "file",
+            "must be sent once: the body has two parts named file",
+        )
+    } else {
+        ApiError::field(
+            name,
+            format!(
+                "is not a known part: the body is one part named file holding the PDF, got a part named {:?}",
+                truncate(name)
+            ),
+        )
+    }
 }
 
 fn not_a_pdf() -> ApiError {

@@ -14,9 +14,9 @@ use crate::state::AppState;
 
 /// `data.performance` of the response.
 #[derive(Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PerformanceReport {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub project_id: Id,
     /// Start of the window, or null for all time.
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -24,7 +24,10 @@ pub struct PerformanceReport {
     /// End of the window, or null for all time.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub to: Option<Timestamp>,
+    /// One row per current member (zeros when idle) plus anyone with activity in the window;
+    /// Labelers and Reviewers get only their own row.
     pub users: Vec<UserPerformance>,
+    /// The sums over `users`.
     pub totals: PerformanceTotals,
 }
 

@@ -8,7 +8,7 @@ use annohub_domain::project::{NewProject, Project, ProjectPatch};
 use annohub_domain::role::{Action, OrgRole, ProjectRole, effective_role};
 use annohub_domain::template::validate_template;
 use annohub_domain::{DomainError, Id};
-use annohub_store::{Caller, ListQuery, ProjectPage, SortField, SortKey};
+use annohub_store::{Caller, ListQuery, ProjectAccess, ProjectPage, SortField, SortKey};
 
 use super::{require, visible_project};
 use crate::error::{ApiError, ApiResult};
@@ -35,6 +35,9 @@ pub fn parse_list_query(caller: &Caller, pairs: Vec<(String, String)>) -> ApiRes
             "sort" => query.sort = parse_sort(&value)?,
             "search" if value.chars().count() > 256 => {
                 return Err(ApiError::field("search", "must be at most 256 characters"));
+            }
+            "search" if value.contains('\0') => {
+                return Err(ApiError::field("search", "must not contain NUL characters"));
             }
             "search" => query.search = (!value.is_empty()).then_some(value),
             other => {
@@ -96,16 +99,14 @@ pub async fn create_project(state: &AppState, caller: &Caller, body: Value) -> A
 }
 
 /// The project's serialized response and revision, from the cache while its revision holds.
+/// `access` is the caller's access as read with its key.
 pub async fn get_project_body(
     state: &AppState,
     caller: &Caller,
     id: &Id,
+    access: Option<ProjectAccess>,
 ) -> ApiResult<(Bytes, i64)> {
-    let access = state
-        .store
-        .project_access(&caller.organization_id, id, &caller.user_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("project"))?;
+    let access = access.ok_or_else(|| ApiError::not_found("project"))?;
     effective_role(caller.org_role, access.membership)
         .ok_or_else(|| ApiError::not_found("project"))?;
     if let Some(body) = state.project_cache.get(id, access.revision) {

@@ -33,6 +33,8 @@ pub struct TestApp {
     pub org: Id,
     pub admin: User,
     pub dir: tempfile::TempDir,
+    /// The database the app runs on (`sqlite://…` or `postgres://…`).
+    pub database_url: String,
     // Declared last so it drops after the app's pool; WITH (FORCE) ends what is still open.
     _database: Option<PgDatabase>,
 }
@@ -70,6 +72,7 @@ impl TestApp {
             .expect("the bootstrap admin exists");
         let service = BoxCloneService::new(annohub::app(state.clone()));
         TestApp {
+            database_url: config.database_url.clone(),
             state,
             service,
             org: caller.organization_id,
