@@ -363,4 +363,20 @@ mod tests {
             "classifications": [], "frameSpecific": null, "exportName": "colour"}], "relations": []});
         assert_eq!(check(sent.clone()).unwrap().to_string(), sent.to_string());
     }
+
+    #[test]
+    fn item_count_limit_applies_to_nested_items_and_options() {
+        let limits = SchemaLimits {
+            max_depth: 8,
+            max_items: 3,
+        };
+        let three = json!({"tools": [{"tool": "point", "classifications": [{"tool": "radio", "options": [{"value": "a"}]}]}]});
+        assert!(validate_category_schema(three, limits).is_ok());
+        let four = json!({"tools": [{"tool": "point", "classifications": [{"tool": "radio",
+            "options": [{"value": "a"}, {"value": "b"}]}]}]});
+        let err = validate_category_schema(four, limits)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exceeds the limit of 3 schema items"), "{err}");
+    }
 }

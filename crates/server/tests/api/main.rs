@@ -7,6 +7,7 @@ mod concurrency;
 mod errors;
 mod instructions;
 mod list;
+mod overload;
 mod panic;
 mod performance;
 mod performance_filters;
