@@ -20,6 +20,7 @@ pub struct Batch {
     /// Unique within the project.
     #[schema(min_length = 1, max_length = 256)]
     pub name: String,
+    /// Free text (`""` when none was sent).
     #[schema(max_length = 10000)]
     pub description: String,
     /// `#RRGGBB`, or null.

@@ -147,7 +147,9 @@ pub struct PerformanceTotals {
     pub labeling_time_seconds: f64,
     /// Reviews done.
     pub reviews: i64,
+    /// Reviews that accepted the label.
     pub reviews_accepted: i64,
+    /// Reviews that rejected the label.
     pub reviews_rejected: i64,
     /// Active review time.
     pub review_time_seconds: f64,
@@ -176,15 +178,23 @@ pub struct UserPerformance {
     pub user: String,
     /// The user's current project role, or null for a former member with activity.
     pub role: Option<ProjectRole>,
+    /// Submitted labels (tasks).
     pub labels_submitted: i64,
+    /// Annotations in those labels.
     pub annotations: i64,
+    /// Active labeling time.
     pub labeling_time_seconds: f64,
     /// `labelingTimeSeconds / labelsSubmitted`, to one decimal (0 without submissions).
     pub avg_labeling_time_seconds: f64,
+    /// Reviews done.
     pub reviews: i64,
+    /// Reviews that accepted the label.
     pub reviews_accepted: i64,
+    /// Reviews that rejected the label.
     pub reviews_rejected: i64,
+    /// Active review time.
     pub review_time_seconds: f64,
+    /// Skipped tasks.
     pub skips: i64,
 }
 

@@ -46,6 +46,7 @@ impl ProjectType {
 pub struct Member {
     /// The member's email, lowercased.
     pub assignee: String,
+    /// The member's role in the project.
     pub role: ProjectRole,
 }
 
@@ -237,16 +238,20 @@ impl Project {
 #[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectSummary {
+    /// The project's id.
     #[serde(rename = "_id")]
     #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub id: Id,
     /// Trimmed, 1 to 256 characters.
     #[schema(min_length = 1, max_length = 256)]
     pub name: String,
+    /// Free text.
     #[schema(max_length = 10000)]
     pub description: String,
+    /// The organization's id.
     #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub organization: Id,
+    /// When the project was created.
     #[serde(rename = "createdAt")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,

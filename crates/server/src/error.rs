@@ -107,6 +107,7 @@ pub struct ErrorBody {
     pub status: &'static str,
     /// One sentence naming the offending field or value.
     pub message: String,
+    /// What went wrong, for programs.
     pub error: ErrorDetail,
 }
 
@@ -125,6 +126,7 @@ pub struct ErrorDetail {
     /// The HTTP status, repeated.
     #[schema(minimum = 400, maximum = 599)]
     pub status_code: u16,
+    /// The error's code, from the closed catalogue.
     pub code: ErrorCode,
     /// The offending fields, when the error is about fields (may be empty).
     pub details: Vec<FieldError>,

@@ -51,7 +51,7 @@ use crate::routes::dto;
         routes::health::readyz,
         routes::health::openapi_json,
     ),
-    components(schemas(dto::DataConfigColumn)),
+    components(schemas(dto::DataConfigColumn, dto::Email)),
     modifiers(&ApiKeyScheme, &CommonResponses, &OptionalPerformanceBody),
     tags((name = "projects", description = "Project management"), (name = "performance", description = "Labeling performance"),
          (name = "health", description = "Liveness, readiness and this document"))

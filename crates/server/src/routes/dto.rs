@@ -9,8 +9,6 @@
 //! the database) are spelled out in the descriptions. The tests at the bottom hold the two
 //! together.
 
-use std::collections::BTreeMap;
-
 use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, SchemaType};
 use utoipa::openapi::{KnownFormat, Object, Ref, RefOr, Schema, SchemaFormat, Type};
 use utoipa::{IntoParams, ToSchema};
@@ -118,49 +116,11 @@ pub fn id() -> Object {
     id_schema().build()
 }
 
-/// An id, or null.
-pub fn nullable_id() -> Object {
-    id_schema().schema_type(nullable(Type::String)).build()
-}
-
 fn email_schema() -> ObjectBuilder {
     string()
         .pattern(Some(email_pattern()))
         .max_length(Some(EMAIL_MAX_CHARS))
         .examples(["ann@example.com"])
-}
-
-/// An email address (compared case-insensitively, stored lowercased).
-pub fn email() -> Object {
-    email_schema().build()
-}
-
-/// A project name, trimmed.
-pub fn project_name() -> Object {
-    string()
-        .pattern(Some(name_pattern()))
-        .description(Some(
-            "Trimmed of surrounding whitespace; 1 to 256 characters remain.",
-        ))
-        .examples(["Cars"])
-        .build()
-}
-
-/// A `#RRGGBB` colour, or null.
-pub fn nullable_color() -> Object {
-    string()
-        .schema_type(nullable(Type::String))
-        .pattern(Some(COLOR_PATTERN))
-        .examples(["#FF5733"])
-        .build()
-}
-
-/// An RFC 3339 instant, or null.
-pub fn nullable_date_time() -> Object {
-    string()
-        .schema_type(nullable(Type::String))
-        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
-        .build()
 }
 
 fn date_time() -> Object {
@@ -169,40 +129,74 @@ fn date_time() -> Object {
         .build()
 }
 
-/// Tool of a `categorySchema.tools` item.
-pub fn tool_kind() -> Object {
-    enum_of(TOOLS).build()
+/// Declares a named string schema built in code (from the domain's lists or patterns), so
+/// that fields refer to it and keep their own descriptions.
+macro_rules! string_schema {
+    ($(#[$doc:meta])* $name:ident, $description:literal, $builder:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                let builder: ObjectBuilder = $builder;
+                builder.description(Some($description)).into()
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
 }
 
-/// Tool of a `categorySchema.classifications` item, top-level or nested.
-pub fn classification_kind() -> Object {
-    enum_of(CLASSIFICATIONS).build()
-}
-
-/// Tool of a `categorySchema.relations` item.
-pub fn relation_kind() -> Object {
-    enum_of(RELATIONS).build()
-}
-
-/// Type of a workflow stage.
-pub fn stage_type() -> Object {
-    enum_of(STAGE_TYPES).build()
-}
-
-/// Asset types that need no storage.
-pub fn plain_data_type() -> Object {
-    let plain: Vec<&str> = DATA_TYPES
-        .iter()
-        .copied()
-        .filter(|t| !NEEDS_STORAGE.contains(t))
-        .collect();
-    enum_of(&plain).build()
-}
-
-/// Asset types read from a storage.
-pub fn stored_data_type() -> Object {
-    enum_of(NEEDS_STORAGE).build()
-}
+string_schema!(
+    /// An email address as the server checks it.
+    Email,
+    "An email address: surrounding whitespace is ignored; inside, no whitespace or control \
+     character and one `@` with something on both sides. Compared case-insensitively and \
+     stored lowercased.",
+    email_schema()
+);
+string_schema!(
+    /// A project name.
+    ProjectName,
+    "Trimmed of surrounding whitespace; 1 to 256 characters remain. No NUL characters.",
+    string().pattern(Some(name_pattern())).examples(["Cars"])
+);
+string_schema!(
+    /// Tools of `categorySchema.tools` items.
+    ToolKind,
+    "A tool of `categorySchema.tools`.",
+    enum_of(TOOLS)
+);
+string_schema!(
+    /// Tools of classification items.
+    ClassificationKind,
+    "A tool of `categorySchema.classifications` and of nested classifications.",
+    enum_of(CLASSIFICATIONS)
+);
+string_schema!(
+    /// Tools of `categorySchema.relations` items.
+    RelationKind,
+    "A tool of `categorySchema.relations`.",
+    enum_of(RELATIONS)
+);
+string_schema!(
+    /// Types of workflow stages.
+    StageType,
+    "The type of a workflow stage.",
+    enum_of(STAGE_TYPES)
+);
+string_schema!(
+    /// Asset types that need no storage.
+    PlainDataType,
+    "An asset type that needs no storage.",
+    enum_of(&DATA_TYPES.iter().copied().filter(|t| !NEEDS_STORAGE.contains(t)).collect::<Vec<_>>())
+);
+string_schema!(
+    /// Asset types read from a storage.
+    StoredDataType,
+    "An asset type read from a storage.",
+    enum_of(NEEDS_STORAGE)
+);
 
 /// `dataConfig`: at least one column, each keyed by its name.
 pub fn data_config() -> Object {
@@ -241,9 +235,11 @@ pub fn interval() -> ArrayBuilder {
 
 /// `users` of a performance query.
 pub fn performance_users() -> ArrayBuilder {
-    ArrayBuilder::new().items(email()).description(Some(
-        "Only these users' rows (emails); absent or empty means everyone.",
-    ))
+    ArrayBuilder::new()
+        .items(RefOr::Ref(Ref::from_schema_name("Email")))
+        .description(Some(
+            "Only these users' rows (emails); absent or empty means everyone.",
+        ))
 }
 
 /// `batches` of a performance query.
@@ -256,7 +252,7 @@ pub fn performance_batches() -> ArrayBuilder {
 /// `assignees` of `/assigned`.
 pub fn assignees() -> ArrayBuilder {
     ArrayBuilder::new()
-        .items(email())
+        .items(RefOr::Ref(Ref::from_schema_name("Email")))
         .min_items(Some(1))
         .max_items(Some(1000))
         .description(Some(
@@ -329,7 +325,7 @@ pub struct SchemaOption {
 /// `classifications` may hold. Nesting is spelled out level by level (the server allows 8, see
 /// `SchemaLimits`), which also keeps the document free of recursive schemas.
 macro_rules! schema_item {
-    ($(#[$doc:meta])* $name:ident, $kind:path, classifications: $($classifications:tt)*) => {
+    ($(#[$doc:meta])* $name:ident, $kind:ty, classifications: $($classifications:tt)*) => {
         $(#[$doc])*
         ///
         /// Keys other than those listed (`treeOptions`, `regex`, `frameSpecific`, `exportName`, …)
@@ -338,23 +334,29 @@ macro_rules! schema_item {
         #[derive(ToSchema)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
-            #[schema(schema_with = $kind)]
+            /// The kind of tool (one of those listed for this list).
+            #[schema(value_type = $kind)]
             pub tool: String,
-            /// Non-empty; generated when absent or null.
+            /// The item's id: non-empty; generated when absent or null.
             #[schema(min_length = 1, required = false)]
             pub schema_id: Option<String>,
+            /// Display name, or null.
             #[schema(required = false)]
             pub title: Option<String>,
+            /// Whether annotators must answer it, or null.
             #[schema(required = false)]
             pub required: Option<bool>,
-            #[schema(schema_with = nullable_color, required = false)]
+            /// Display colour `#RRGGBB` (either case), or null.
+            #[schema(pattern = "^#[0-9A-Fa-f]{6}$", required = false)]
             pub color: Option<String>,
+            /// Keyboard shortcut, or null.
             #[schema(required = false)]
             pub shortcut_key: Option<String>,
-            /// A column name, or a boolean.
+            /// A column name, or a boolean, or null.
             #[schema(value_type = Option<ColumnField>, required = false)]
             pub column_field: Option<String>,
             $($classifications)*
+            /// The choices of a dropdown, radio or checkbox item, or null.
             #[schema(required = false)]
             pub options: Option<Vec<SchemaOption>>,
         }
@@ -363,7 +365,7 @@ macro_rules! schema_item {
 
 /// Declares an item kind whose `classifications` hold items of the next level down.
 macro_rules! nesting_item {
-    ($(#[$doc:meta])* $name:ident, $kind:path, $next:ty) => {
+    ($(#[$doc:meta])* $name:ident, $kind:ty, $next:ty) => {
         schema_item!(
             $(#[$doc])* $name, $kind, classifications:
             /// Nested classifications, one level down.
@@ -376,71 +378,74 @@ macro_rules! nesting_item {
 nesting_item!(
     /// An annotation tool of `categorySchema.tools`.
     ToolItem,
-    tool_kind,
+    ToolKind,
     NestedClassification2
 );
 nesting_item!(
     /// A classification of `categorySchema.classifications`.
     ClassificationItem,
-    classification_kind,
+    ClassificationKind,
     NestedClassification2
 );
 nesting_item!(
     /// A relation of `categorySchema.relations`.
     RelationItem,
-    relation_kind,
+    RelationKind,
     NestedClassification2
 );
 nesting_item!(
     /// A classification nested in a top-level item (level 2 of 8).
     NestedClassification2,
-    classification_kind,
+    ClassificationKind,
     NestedClassification3
 );
 nesting_item!(
     /// A classification at level 3 of 8.
     NestedClassification3,
-    classification_kind,
+    ClassificationKind,
     NestedClassification4
 );
 nesting_item!(
     /// A classification at level 4 of 8.
     NestedClassification4,
-    classification_kind,
+    ClassificationKind,
     NestedClassification5
 );
 nesting_item!(
     /// A classification at level 5 of 8.
     NestedClassification5,
-    classification_kind,
+    ClassificationKind,
     NestedClassification6
 );
 nesting_item!(
     /// A classification at level 6 of 8.
     NestedClassification6,
-    classification_kind,
+    ClassificationKind,
     NestedClassification7
 );
 nesting_item!(
     /// A classification at level 7 of 8.
     NestedClassification7,
-    classification_kind,
+    ClassificationKind,
     NestedClassification8
 );
 schema_item!(
     /// A classification at level 8 of 8, the deepest (configurable with --max-schema-depth):
     /// it has no `classifications` array.
     NestedClassification8,
-    classification_kind,
+    ClassificationKind,
     classifications:
     /// Only null: nothing nests deeper.
     #[schema(schema_with = null_only, required = false)]
     pub classifications: Option<()>,
 );
 
-/// The JSON `null`, and nothing else.
+/// The JSON `null`, and nothing else: `classifications` at the deepest level.
 pub fn null_only() -> Object {
-    ObjectBuilder::new().schema_type(Type::Null).build()
+    ObjectBuilder::new()
+        .schema_type(Type::Null)
+        .description(Some("Only null: nothing nests deeper."))
+        .build()
 }
 
 /// `columnField`: a column name or a flag.
@@ -455,10 +460,13 @@ pub enum ColumnField {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategorySchema {
+    /// Annotation tools (bounding boxes, polygons, …).
     #[serde(default)]
     pub tools: Vec<ToolItem>,
+    /// Classifications (questions about the whole asset).
     #[serde(default)]
     pub classifications: Vec<ClassificationItem>,
+    /// Relations between annotations.
     #[serde(default)]
     pub relations: Vec<RelationItem>,
 }
@@ -475,11 +483,14 @@ pub struct Stage {
     /// Unique among the project's stages.
     #[schema(min_length = 1)]
     pub id: String,
+    /// Display name.
     #[serde(default)]
     pub name: String,
+    /// What the stage does.
     #[serde(rename = "type")]
-    #[schema(schema_with = stage_type)]
+    #[schema(value_type = StageType)]
     pub stage_type: String,
+    /// Ids of the stages a task moves on to; absent or null means none.
     #[schema(schema_with = stage_next, required = false)]
     pub next: Option<Vec<String>>,
 }
@@ -490,14 +501,16 @@ pub struct Stage {
 pub struct BatchInput {
     /// Generated when absent or null.
     #[serde(rename = "_id")]
-    #[schema(schema_with = nullable_id, required = false)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9a-f]{24}$", required = false)]
     pub id: Option<String>,
+    /// Unique within the project.
     #[schema(pattern = "^[^\\x00]*$", min_length = 1, max_length = 256)]
     pub name: String,
-    /// Null is stored as `""`.
+    /// Free text; null is stored as `""`.
     #[schema(pattern = "^[^\\x00]*$", max_length = 10000, required = false)]
     pub description: Option<String>,
-    #[schema(schema_with = nullable_color, required = false)]
+    /// `#RRGGBB` (either case), or null.
+    #[schema(pattern = "^#[0-9A-Fa-f]{6}$", required = false)]
     pub color: Option<String>,
 }
 
@@ -506,8 +519,10 @@ pub struct BatchInput {
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
-    #[schema(schema_with = email)]
+    /// The user's email.
+    #[schema(value_type = Email)]
     pub assignee: String,
+    /// The role in the project.
     pub role: ProjectRole,
 }
 
@@ -521,19 +536,23 @@ macro_rules! project_body {
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
         pub struct $name {
             $($head)*
+            /// Free text.
             #[schema(pattern = "^[^\\x00]*$", max_length = 10000, required = $required)]
             pub description: String,
+            /// The ontology (replaced as a whole).
             #[schema(required = $required)]
             pub category_schema: CategorySchema,
             /// The workflow (replaced as a whole); at most 200 stages.
             #[schema(max_items = 200, required = $required)]
             pub stages: Vec<Stage>,
             $($tail)*
+            /// Whether benchmark tasks are mixed in.
             #[schema(required = $required)]
             pub benchmark_enabled: bool,
             /// Percentage of tasks sampled as benchmarks.
             #[schema(minimum = 0, maximum = 100, required = $required)]
             pub benchmark_ratio: f64,
+            /// Ango Hub's benchmark cut-off switch (sent by the SDK's `update_benchmark_settings`).
             #[schema(required = $required)]
             pub benchmark_cutoff: bool,
             /// URL of the instructions (set by the upload route), or null.
@@ -545,26 +564,37 @@ macro_rules! project_body {
             /// Seconds.
             #[schema(minimum = 0, maximum = 86400, required = $required)]
             pub idle_timeout: i64,
+            /// Plugin settings, kept as sent.
             #[schema(value_type = Object, required = $required)]
             pub project_plugins: String,
+            /// Plugin presets, kept as sent.
             #[schema(value_type = Vec<Object>, required = $required)]
             pub plugin_presets: String,
+            /// Whether reviewers pick error codes from `errorSchema`.
             #[schema(required = $required)]
             pub error_codes_enabled: bool,
+            /// The error codes, kept as sent.
             #[schema(value_type = Object, required = $required)]
             pub error_schema: String,
+            /// Storage that exports go to, or null.
             #[schema(pattern = "^[^\\x00]*$", max_length = 1024, required = $required)]
             pub export_storage_id: Option<String>,
+            /// Bucket of that storage, or null.
             #[schema(pattern = "^[^\\x00]*$", max_length = 1024, required = $required)]
             pub export_storage_bucket: Option<String>,
+            /// Path in that bucket, or null.
             #[schema(pattern = "^[^\\x00]*$", max_length = 1024, required = $required)]
             pub export_storage_path: Option<String>,
+            /// Whether exports go to that storage.
             #[schema(required = $required)]
             pub export_storage_enabled: bool,
+            /// Whether annotators may skip tasks.
             #[schema(required = $required)]
             pub task_skip_enabled: bool,
+            /// Whether a skipped task leaves the annotator's queue.
             #[schema(required = $required)]
             pub unassign_skipped_task: bool,
+            /// Ango Hub's `gcSyncEnabled` setting, stored and returned as sent.
             #[schema(required = $required)]
             pub gc_sync_enabled: bool,
         }
@@ -579,7 +609,8 @@ project_body!(
     CreateProjectBody,
     required = false,
     {
-        #[schema(schema_with = project_name, required = true)]
+        /// The project's name.
+        #[schema(value_type = ProjectName, required = true)]
         pub name: String,
         /// Default `ango`; cannot change later.
         #[serde(rename = "type")]
@@ -607,7 +638,8 @@ project_body!(
     UpdateProjectBody,
     required = false,
     {
-        #[schema(schema_with = project_name, required = false)]
+        /// The project's new name.
+        #[schema(value_type = ProjectName, required = false)]
         pub name: String,
     }
     {
@@ -626,29 +658,37 @@ project_body!(
     ProjectDoc,
     required = true,
     {
+        /// The project's id.
         #[serde(rename = "_id")]
-        #[schema(schema_with = id)]
+        #[schema(pattern = "^[0-9a-f]{24}$")]
         pub id: String,
         /// Trimmed, 1 to 256 characters.
         #[schema(min_length = 1, max_length = 256)]
         pub name: String,
+        /// The kind of project; set at creation.
         #[serde(rename = "type")]
         pub project_type: ProjectType,
         /// Email of the creator, lowercased.
         pub owner: String,
-        #[schema(schema_with = id)]
+        /// The organization's id.
+        #[schema(pattern = "^[0-9a-f]{24}$")]
         pub organization: String,
     }
     {
+        /// The members and their roles.
         pub assigned_to: Vec<Member>,
+        /// The batches, in the order sent.
         pub batches: Vec<Batch>,
         /// Always 2.
         pub queue_version: i64,
         /// Number of assets (0 until assets exist).
         #[schema(minimum = 0)]
         pub asset_count: i64,
+        /// The asset builder templates, oldest first.
         pub asset_builder_templates: Vec<TemplateDoc>,
+        /// Always false: a deleted project is not found.
         pub deleted: bool,
+        /// When the project was created.
         #[schema(format = DateTime)]
         pub created_at: String,
         /// Moves on every write.
@@ -663,6 +703,7 @@ project_body!(
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
+    /// The role to give every assignee.
     pub role: ProjectRole,
     #[schema(schema_with = assignees)]
     pub assignees: Vec<String>,
@@ -680,16 +721,18 @@ pub enum DataConfigColumn {
 /// A column whose assets need no storage.
 #[derive(ToSchema)]
 pub struct PlainColumn {
+    /// The asset type.
     #[serde(rename = "type")]
-    #[schema(schema_with = plain_data_type)]
+    #[schema(value_type = PlainDataType)]
     pub data_type: String,
 }
 
 /// A column whose assets are read from a storage.
 #[derive(ToSchema)]
 pub struct StoredColumn {
+    /// The asset type.
     #[serde(rename = "type")]
-    #[schema(schema_with = stored_data_type)]
+    #[schema(value_type = StoredDataType)]
     pub data_type: String,
     /// Name of the storage.
     #[schema(min_length = 1)]
@@ -710,6 +753,7 @@ macro_rules! template_fields {
             /// The documented shape's configuration.
             #[schema(value_type = Object, required = false)]
             pub config: String,
+            /// Free text.
             #[schema(pattern = "^[^\\x00]*$", max_length = 10000, required = false)]
             pub description: String,
             /// The template's markup (the SDK's shape).
@@ -723,6 +767,7 @@ macro_rules! template_fields {
             /// A column name of `dataConfig`, `""` or null.
             #[schema(required = false)]
             pub batch_column: Option<String>,
+            /// Pre-labeling configuration, kept as sent.
             #[schema(value_type = Object, required = false)]
             pub pre_label_config: String,
         }
@@ -741,8 +786,9 @@ template_fields!(
     /// A stored asset builder template: its `_id` and every field it was sent with.
     #[schema(as = Template)]
     TemplateDoc {
+        /// The template's id.
         #[serde(rename = "_id")]
-        #[schema(schema_with = id)]
+        #[schema(pattern = "^[0-9a-f]{24}$")]
         pub id: String,
     }
 );
@@ -754,10 +800,10 @@ template_fields!(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PerformanceBody {
     /// Start of the window (RFC 3339), or null for no start.
-    #[schema(schema_with = nullable_date_time, required = false)]
+    #[schema(format = DateTime, required = false)]
     pub start_date: Option<String>,
     /// End of the window (RFC 3339), or null for no end.
-    #[schema(schema_with = nullable_date_time, required = false)]
+    #[schema(format = DateTime, required = false)]
     pub end_date: Option<String>,
     #[schema(schema_with = interval, required = false)]
     pub interval: Vec<String>,
@@ -812,17 +858,6 @@ pub fn etag_header() -> utoipa::openapi::header::Header {
         .build()
 }
 
-/// The keys `Project` serializes to, from the document: used by the tests.
-pub fn documented_properties(schema: &RefOr<Schema>) -> BTreeMap<String, bool> {
-    let mut out = BTreeMap::new();
-    if let RefOr::T(Schema::Object(object)) = schema {
-        for key in object.properties.keys() {
-            out.insert(key.clone(), object.required.contains(key));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -832,7 +867,19 @@ mod tests {
     use annohub_domain::stages::default_stages;
     use annohub_domain::time::Timestamp;
     use serde_json::{Value, json};
+    use std::collections::BTreeMap;
     use utoipa::PartialSchema;
+
+    /// The properties of an object schema, each with whether it is required.
+    fn documented_properties(schema: &RefOr<Schema>) -> BTreeMap<String, bool> {
+        let mut out = BTreeMap::new();
+        if let RefOr::T(Schema::Object(object)) = schema {
+            for key in object.properties.keys() {
+                out.insert(key.clone(), object.required.contains(key));
+            }
+        }
+        out
+    }
 
     fn sample_project() -> Project {
         Project {
@@ -936,9 +983,24 @@ mod tests {
 
     #[test]
     fn enums_come_from_the_domain_lists() {
-        let item = serde_json::to_value(ToolItem::schema()).unwrap();
-        assert_eq!(item["properties"]["tool"]["enum"], json!(TOOLS));
-        let stage = serde_json::to_value(Stage::schema()).unwrap();
-        assert_eq!(stage["properties"]["type"]["enum"], json!(STAGE_TYPES));
+        let enum_of = |schema: RefOr<Schema>| serde_json::to_value(schema).unwrap()["enum"].clone();
+        assert_eq!(enum_of(ToolKind::schema()), json!(TOOLS));
+        assert_eq!(
+            enum_of(ClassificationKind::schema()),
+            json!(CLASSIFICATIONS)
+        );
+        assert_eq!(enum_of(RelationKind::schema()), json!(RELATIONS));
+        assert_eq!(enum_of(StageType::schema()), json!(STAGE_TYPES));
+        let mut data_types = enum_of(PlainDataType::schema()).as_array().unwrap().clone();
+        data_types.extend(
+            enum_of(StoredDataType::schema())
+                .as_array()
+                .unwrap()
+                .clone(),
+        );
+        data_types.sort_by_key(|t| t.as_str().unwrap().to_string());
+        let mut expected = DATA_TYPES.to_vec();
+        expected.sort();
+        assert_eq!(Value::Array(data_types), json!(expected));
     }
 }

@@ -51,6 +51,7 @@ pub fn success<T: Serialize>(status: StatusCode, data: T) -> Response {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectData {
+    /// The whole project.
     #[schema(value_type = dto::ProjectDoc)]
     pub project: Project,
 }

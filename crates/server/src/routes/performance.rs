@@ -18,6 +18,7 @@ use super::dto::{PerformanceBody, ProjectPath};
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerformanceData {
+    /// The report.
     pub performance: PerformanceReport,
 }
 

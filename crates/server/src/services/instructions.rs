@@ -185,19 +185,20 @@ fn pdf_stream(
 /// A multipart part other than the one `file`.
 fn extra_part(name: &str) -> ApiError {
     if name == "file" {
-        ApiError::field(
+        return ApiError::field(
             "file",
             "must be sent once: the body has two parts named file",
-        )
-    } else {
-        ApiError::field(
-            name,
-            format!(
-                "is not a known part: the body is one part named file holding the PDF, got a part named {:?}",
-                truncate(name)
-            ),
-        )
+        );
     }
+    let field = if name.is_empty() {
+        "(unnamed part)".to_string()
+    } else {
+        truncate(name)
+    };
+    ApiError::field(
+        &field,
+        "is not a known part: the body is one part, named file, holding the PDF",
+    )
 }
 
 fn not_a_pdf() -> ApiError {

@@ -16,6 +16,7 @@ use crate::state::AppState;
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PerformanceReport {
+    /// The project's id.
     #[schema(value_type = String, pattern = "^[0-9a-f]{24}$")]
     pub project_id: Id,
     /// Start of the window, or null for all time.
