@@ -34,6 +34,14 @@ if ! command -v "$SCHEMATHESIS" >/dev/null 2>&1; then
   echo "schemathesis not found ($SCHEMATHESIS); pip install -r $here/requirements.txt" >&2
   exit 2
 fi
+# Absolute, since schemathesis runs in the scratch directory (where Hypothesis keeps its files).
+if [[ "$SCHEMATHESIS" == */* ]]; then
+  SCHEMATHESIS="$(cd "$(dirname "$SCHEMATHESIS")" && pwd)/$(basename "$SCHEMATHESIS")"
+fi
+if [[ -n "${SCHEMATHESIS_REPORT_DIR:-}" ]]; then
+  mkdir -p "$SCHEMATHESIS_REPORT_DIR"
+  SCHEMATHESIS_REPORT_DIR="$(cd "$SCHEMATHESIS_REPORT_DIR" && pwd)"
+fi
 if ! command -v curl >/dev/null 2>&1; then
   echo "curl is required" >&2
   exit 2
@@ -101,7 +109,7 @@ if [[ -n "${SCHEMATHESIS_REPORT_DIR:-}" ]]; then
 fi
 
 st_status=0
-SCHEMATHESIS_HOOKS="contract_hooks" PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" \
+(cd "$work" && SCHEMATHESIS_HOOKS="contract_hooks" PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" \
   "$SCHEMATHESIS" --config-file "$here/schemathesis.toml" run "$base_url/openapi.json" \
   --header "apikey: $api_key" \
   --checks all \
@@ -112,7 +120,7 @@ SCHEMATHESIS_HOOKS="contract_hooks" PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}
   --workers 2 \
   --request-timeout 30 \
   --no-color \
-  "${report_args[@]+"${report_args[@]}"}" || st_status=$?
+  "${report_args[@]+"${report_args[@]}"}") || st_status=$?
 
 # SIGTERM: the server finishes in-flight requests and exits 0.
 kill -TERM "$server_pid"
