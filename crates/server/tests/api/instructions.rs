@@ -176,3 +176,61 @@ async fn the_request_must_be_multipart_with_a_file_part() {
     assert_eq!(app.snapshot(&id).await, before);
     assert!(app.stored_files().is_empty());
 }
+
+/// A multipart body of the given `(part name, file name, contents)` parts.
+fn parts_body(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "annohubpartsboundary";
+    let mut body = Vec::new();
+    for (name, file_name, contents) in parts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(contents);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_extra_or_repeated_part_is_refused_naming_it_and_nothing_is_stored() {
+    let app = TestApp::new().await;
+    let id = app.project_id("Parts").await;
+    let before = app.snapshot(&id).await;
+    let files = app.stored_files();
+    let good = pdf("good");
+    for (parts, names) in [
+        (
+            vec![
+                ("file", "a.pdf", good.as_slice()),
+                ("notes", "n.txt", b"hi".as_slice()),
+            ],
+            "notes",
+        ),
+        (
+            vec![
+                ("notes", "n.txt", b"hi".as_slice()),
+                ("file", "a.pdf", good.as_slice()),
+            ],
+            "notes",
+        ),
+        (
+            vec![
+                ("file", "a.pdf", good.as_slice()),
+                ("file", "b.pdf", good.as_slice()),
+            ],
+            "file",
+        ),
+    ] {
+        let (content_type, body) = parts_body(&parts);
+        app.req(Method::POST, &format!("/v2/project/{id}/instructions"))
+            .key(&app.admin.key)
+            .body(&content_type, body)
+            .send()
+            .await
+            .expect_error(400, "VALIDATION_FAILED", names);
+        assert_eq!(app.snapshot(&id).await, before, "{names}");
+        assert_eq!(app.stored_files(), files, "{names} left a file behind");
+    }
+}
